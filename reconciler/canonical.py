@@ -1,0 +1,28 @@
+"""The canonical rows of every database, as data: seeded, never overwritten, never deleted."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from reconciler.model import Auth, Connection, ManagedBy, Provider
+
+PROVIDERS: MappingProxyType[str, Provider] = MappingProxyType(
+    {
+        name: Provider(name=name, type=name, managed_by=ManagedBy.SEED)
+        for name in ("anthropic", "openai", "gemini", "ollama")
+    }
+)
+
+CONNECTIONS: MappingProxyType[str, Connection] = MappingProxyType(
+    {
+        "anthropic-managed": Connection(
+            "anthropic-managed", "anthropic", Auth("platform"), ManagedBy.SEED
+        ),
+        "openai-managed": Connection("openai-managed", "openai", Auth("platform"), ManagedBy.SEED),
+        "gemini-managed": Connection("gemini-managed", "gemini", Auth("platform"), ManagedBy.SEED),
+        "ollama-local": Connection("ollama-local", "ollama", Auth("none"), ManagedBy.SEED),
+    }
+)
+
+PLATFORM_PROVIDERS = frozenset({"anthropic", "openai", "gemini"})
+"""Canonical providers that have a managed platform proxy (auth ``platform``)."""

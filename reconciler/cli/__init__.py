@@ -1,0 +1,14 @@
+"""The ``reconcile`` command line: one module per command, each a thin wrapper over the API."""
+
+from __future__ import annotations
+
+from reconciler.cli import schema  # noqa: F401  (registers its command on `cli`)
+from reconciler.cli.app import cli
+
+
+def main() -> None:
+    """Console entry point."""
+    cli.main()
+
+
+__all__ = ["cli", "main"]

@@ -1,0 +1,151 @@
+"""The domain as frozen values: what the config wants and what the database holds.
+
+Nothing here reads files, talks to a database or prints. Rows from the config and from the database
+share these types; ``managed_by`` says who owns a database row and never counts as a difference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+PROVIDER_TYPES = ("anthropic", "openai", "gemini", "ollama")
+AUTH_TYPES = ("api_key", "platform", "none", "oauth_subscription", "service_account")
+UNSUPPORTED_AUTH_TYPES = ("oauth_subscription", "service_account")
+PROFILE_SOURCES = ("managed", "user")
+
+
+class ManagedBy(StrEnum):
+    """Who owns a database row; ``None`` (not a member) means created outside the reconciler."""
+
+    CONFIG = "config"
+    SEED = "seed"
+    BACKFILL = "backfill"
+
+
+class InferenceMode(StrEnum):
+    MANAGED = "managed"
+    YOUR_OWN = "your-own"
+
+
+class Deployment(StrEnum):
+    SELF_HOSTED = "self-hosted"
+    PLATFORM = "platform"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    deployment: str | None = None
+    inference_mode: str | None = None
+
+    @property
+    def effective_mode(self) -> InferenceMode:
+        """``inference_mode`` if set, else ``managed`` on a platform deployment, else your-own."""
+        if self.inference_mode is not None:
+            return InferenceMode(self.inference_mode)
+        if self.deployment == Deployment.PLATFORM:
+            return InferenceMode.MANAGED
+        return InferenceMode.YOUR_OWN
+
+
+@dataclass(frozen=True, slots=True)
+class Auth:
+    """How a connection authenticates; ``credential`` names a vault secret, never holds one."""
+
+    type: str
+    credential: str | None = None
+
+    def image(self) -> dict[str, Any]:
+        """Only the keys this auth has: ``{"type": "platform"}`` carries no ``credential``."""
+        if self.credential is None:
+            return {"type": self.type}
+        return {"type": self.type, "credential": self.credential}
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    name: str
+    type: str
+    base_url: str | None = None
+    enabled: bool = True
+    managed_by: ManagedBy | None = field(default=None, compare=False)
+
+    def image(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "type": self.type,
+            "base_url": self.base_url,
+            "enabled": self.enabled,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    name: str
+    provider: str
+    auth: Auth
+    managed_by: ManagedBy | None = field(default=None, compare=False)
+
+    def image(self) -> dict[str, Any]:
+        return {"name": self.name, "provider": self.provider, "auth": self.auth.image()}
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    name: str
+    provider: str
+    model: str
+    provider_connection: str | None = None
+    source: str | None = None
+    label: str | None = None
+    description: str | None = None
+    system_prompt: str | None = None
+    temperature: float | None = None
+    max_tokens: int | None = None
+    managed_by: ManagedBy | None = field(default=None, compare=False)
+
+    def image(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "provider": self.provider,
+            "model": self.model,
+            "provider_connection": self.provider_connection,
+            "source": self.source,
+            "label": self.label,
+            "description": self.description,
+            "system_prompt": self.system_prompt,
+            "temperature": self.temperature,
+            "max_tokens": self.max_tokens,
+        }
+
+
+Row = Provider | Connection | Profile
+
+
+class Kind(StrEnum):
+    """The three kinds of row, in the order creates and updates run."""
+
+    PROVIDER = "provider"
+    CONNECTION = "connection"
+    PROFILE = "profile"
+
+
+@dataclass(frozen=True)
+class DatabaseState:
+    """Every row of the three tables, keyed by name (names compare exactly, case included)."""
+
+    providers: Mapping[str, Provider] = field(default_factory=dict)
+    connections: Mapping[str, Connection] = field(default_factory=dict)
+    profiles: Mapping[str, Profile] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DesiredState:
+    """What the config declares, merged from all its files; rows carry ``managed_by=None``."""
+
+    settings: Settings = field(default_factory=Settings)
+    providers: Mapping[str, Provider] = field(default_factory=dict)
+    connections: Mapping[str, Connection] = field(default_factory=dict)
+    profiles: Mapping[str, Profile] = field(default_factory=dict)
