@@ -1,0 +1,1 @@
+"""Renderers: consumers of `Plan` and `Problem` values, one module per output format."""
