@@ -73,9 +73,7 @@ def validate_command(
     return EXIT_OK if ok else EXIT_ERROR
 
 
-def _configs(
-    files: Sequence[str], paths: Sequence[str], only_configs: bool
-) -> list[Sequence[str]]:
+def _configs(files: Sequence[str], paths: Sequence[str], only_configs: bool) -> list[Sequence[str]]:
     """The configs to check: the ``-f`` paths together, then each PATH argument alone."""
     if not files and not paths:
         return [DEFAULT_PATHS]

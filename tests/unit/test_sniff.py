@@ -12,7 +12,7 @@ from reconciler.config.sniff import declares_config
     [
         ("version: 1\nprofiles:\n  a: {provider: openai, model: m}\n", True),
         ("# comment\nproviders: {}\nversion: 1\n", True),
-        ('"version": 1\n\'connections\': {}\n', True),
+        ("\"version\": 1\n'connections': {}\n", True),
         ("version: 1\nprofiles: {}\n", True),
         ("version: 1\nsettings: {deployment: platform}\n", False),
         ("version: '3.8'\nservices:\n  web: {image: nginx}\n", False),
