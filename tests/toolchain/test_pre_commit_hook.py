@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Cold (tools and hook environments installed from PyPI) about 35 s; warm about 18 s.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 
 VALID = "version: 1\nprofiles:\n  default: {provider: openai, model: gpt-5-mini}\n"
@@ -70,3 +73,34 @@ def test_hook_passes_a_valid_config_next_to_other_yaml(
     status, output = try_repo(user_repo, python_tools, home, "--files", *files)
     assert status == 0, output
     assert "Passed" in output
+
+
+def test_documented_folder_setup_checks_the_folder_as_one_config(
+    tmp_path: Path, python_tools: Path, home: Path
+) -> None:
+    # The README's variant: `files:` picks the repo's own files, `-f config/` merges them, so a
+    # settings-only file (which --only-configs alone would skip) is checked too.
+    git(tmp_path, "init", "-q")
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "00-settings.yaml").write_text("version: 1\nsettings: {deployment: x}\n")
+    (tmp_path / "config" / "10-profiles.yaml").write_text(VALID)
+    (tmp_path / "other.yaml").write_text(INVALID)  # outside `files:`: never looked at
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    (tmp_path / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {ROOT}\n    rev: {head}\n    hooks:\n"
+        "      - id: reconcile-validate\n"
+        "        files: ^config/.*\\.ya?ml$\n"
+        "        args: [-f, config/]\n"
+        "        pass_filenames: false\n"
+    )
+    git(tmp_path, "add", ".")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"}
+    env.pop("PRE_COMMIT", None)
+    command = [str(python_tools / "pre-commit"), "run", "--all-files"]
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "config/00-settings.yaml:2:24: error [schema.enum]" in output
+    assert "other.yaml" not in output
