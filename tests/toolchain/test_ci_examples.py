@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -241,3 +242,33 @@ def test_command_lines_are_found_in_shell_text() -> None:
         ["plan", "-f", "config/", "--out", "plan.json"],
         ["validate", "x.yaml"],
     ]
+
+
+def test_inline_python_of_the_gitlab_pipeline_compiles() -> None:
+    pipeline = load(GITLAB)
+    bodies = [
+        script.split("<<'PY'\n", 1)[1].rsplit("\nPY", 1)[0]
+        for name in ("plan", "apply")
+        for script in pipeline[name]["script"]
+        if "<<'PY'" in script
+    ]
+    assert len(bodies) == 2
+    for body in bodies:
+        compile(body, "gitlab-ci.yaml", "exec")
+
+
+@pytest.mark.parametrize(
+    ("path", "schema"),
+    [
+        (GITHUB, ["--builtin-schema", "vendor.github-workflows"]),
+        (GITLAB, ["--builtin-schema", "vendor.gitlab-ci", "--data-transform", "gitlab-ci"]),
+    ],
+    ids=["github", "gitlab"],
+)
+def test_ci_files_match_their_platform_schema(
+    path: Path, schema: list[str], python_tools: Path
+) -> None:
+    # check-jsonschema vendors GitHub's and GitLab's own schemas: a misspelt key fails here.
+    command = [str(python_tools / "check-jsonschema"), *schema, str(path)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
