@@ -11,25 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql
 from sqlalchemy.schema import SchemaItem
 
-MYSQL = ("mysql", "mariadb")
-
-NAME_LENGTH = 255
-
-
-def name_type() -> sa.types.TypeEngine[str]:
-    """A row name: exact, case-sensitive comparison on every backend (``utf8mb4_bin`` on MySQL)."""
-    return sa.String(NAME_LENGTH).with_variant(
-        mysql.VARCHAR(NAME_LENGTH, charset="utf8mb4", collation="utf8mb4_bin"), *MYSQL
-    )
-
-
-def long_text_type() -> sa.types.TypeEngine[str]:
-    """Free text that may exceed MySQL's 64 KiB ``TEXT`` (a system prompt)."""
-    return sa.Text().with_variant(mysql.MEDIUMTEXT(), *MYSQL)
-
+from reconciler.model import ManagedBy
+from reconciler.store.types import AuthType, ManagedByType, long_text_type, name_type
 
 TABLE_OPTIONS: dict[str, Any] = {
     "mysql_engine": "InnoDB",
@@ -44,7 +29,7 @@ NAMING_CONVENTION: dict[str, str] = {
     "pk": "pk_%(table_name)s",
 }
 
-MANAGED_BY_VALUES = ("config", "seed", "backfill")
+MANAGED_BY_VALUES = tuple(member.value for member in ManagedBy)
 
 metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -56,7 +41,7 @@ def _now() -> sa.TextClause:
 def _bookkeeping() -> list[SchemaItem]:
     """``managed_by`` and the two timestamps every row of the three tables carries."""
     return [
-        sa.Column("managed_by", sa.String(16), nullable=True),
+        sa.Column("managed_by", ManagedByType(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=_now()),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=_now()),
     ]
@@ -90,7 +75,7 @@ provider_connections = sa.Table(
     metadata,
     sa.Column("name", name_type(), primary_key=True),
     _reference("provider", "providers.name", nullable=False),
-    sa.Column("auth", sa.JSON(), nullable=False),
+    sa.Column("auth", AuthType(), nullable=False),
     *_bookkeeping(),
     _managed_by_check(),
     sa.Index(None, "provider"),
