@@ -3,7 +3,9 @@
 This is the schema the code reads and writes. The database gets it from the Alembic revisions in
 ``migrations/``, never from ``metadata.create_all``; a test checks that the two agree on every
 backend. Every column an application may leave out of a plain-SQL ``INSERT`` is nullable or has a
-server default.
+server default. On MySQL/MariaDB every table is InnoDB in ``utf8mb4`` with the binary collation, so
+names compare exactly; JSON columns are ``JSON`` there (``LONGTEXT`` on MariaDB), which holds a
+plan of many megabytes.
 """
 
 from __future__ import annotations
