@@ -9,7 +9,12 @@ from reconciler.cli.app import cli
 
 @cli.group("db")
 def db_group() -> None:
-    """Manage the reconciler's database schema."""
+    """Manage the reconciler's database schema.
+
+    \b
+    Example, before the first apply (apply also upgrades by itself):
+      reconcile db upgrade --database-url postgresql://app@db/prod
+    """
 
 
 @db_group.command("upgrade")
