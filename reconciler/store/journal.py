@@ -91,7 +91,7 @@ def read_entries(
     return [_entry(row._mapping) for row in connection.execute(query)]
 
 
-def _entry(row: Mapping[str, Any]) -> JournalEntry:
+def _entry(row: sa.RowMapping) -> JournalEntry:
     applied_at: datetime = row["applied_at"]
     if applied_at.tzinfo is None:  # SQLite and MySQL hand back naive values, stored as UTC
         applied_at = applied_at.replace(tzinfo=UTC)

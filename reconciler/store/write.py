@@ -4,7 +4,8 @@ Creates are one ``executemany`` per kind (multi-row inserts on every driver). Up
 same columns to the same values are one ``UPDATE … WHERE name IN (…)``; the rest run as one
 ``executemany`` per set of columns. Deletes are ``DELETE … WHERE name IN (…)`` in chunks. Kinds run
 parents first for creates and updates (providers, connections, profiles) and children first for
-deletes, so a reference is moved away before the row it named goes. The caller owns the
+deletes, so a reference is moved away before the row it named goes. ``managed_by`` is written as
+the plan's ``after`` row carries it. The caller owns the
 transaction: a failure anywhere leaves nothing written once it rolls back.
 """
 
@@ -19,7 +20,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from reconciler.model import Kind, ManagedBy, Row
+from reconciler.model import Kind, Row
 from reconciler.store.tables import profiles, provider_connections, providers
 
 CHUNK = 500
@@ -81,7 +82,7 @@ class _Batches:
         for change in changes:
             if change.action == "create" and change.after is not None:
                 row = change.after.image()
-                row["managed_by"] = _owner(change)
+                row["managed_by"] = _owner(change.after)
                 batches.creates[change.kind].append(row)
             elif change.action == "update" and change.after is not None:
                 batches.updates[change.kind].append(_assignments(change, change.after))
@@ -90,32 +91,16 @@ class _Batches:
         return batches
 
 
-def _owner(change: Change) -> str | None:
-    """``managed_by`` after the change, by its reason (DESIGN section 5)."""
-    current = change.before.managed_by if change.before is not None else None
-    if change.reason in ("declared", "adopt"):
-        owner: ManagedBy | None = ManagedBy.CONFIG
-    elif change.reason == "seed":
-        owner = ManagedBy.SEED
-    elif change.reason == "backfill" and (
-        change.action == "create" or change.kind is Kind.CONNECTION
-    ):
-        owner = ManagedBy.BACKFILL  # a derived connection, created or handed back
-    elif change.action == "create":
-        owner = ManagedBy.BACKFILL  # a connection derived for a profile a force delete left empty
-    else:
-        owner = current  # a profile's backfill or force update keeps its owner
-    return owner.value if owner is not None else None
+def _owner(row: Row | None) -> str | None:
+    return row.managed_by.value if row is not None and row.managed_by is not None else None
 
 
 def _assignments(change: Change, after: Row) -> dict[str, Any]:
     """The columns an update sets: the fields that differ, the owner if it moves, the name."""
     before = change.before.image() if change.before is not None else {}
     values = {key: value for key, value in after.image().items() if before.get(key) != value}
-    owner = _owner(change)
-    current = change.before.managed_by if change.before is not None else None
-    if owner != (current.value if current is not None else None):
-        values["managed_by"] = owner
+    if _owner(after) != _owner(change.before):
+        values["managed_by"] = _owner(after)
     values["name"] = change.name
     return values
 
