@@ -82,8 +82,13 @@ def _now(connection: Connection) -> datetime:
 def read_entries(
     connection: Connection, *, limit: int | None = None, with_plan: bool = False
 ) -> list[JournalEntry]:
-    """Journal entries, newest first; the plan column is read only when asked for."""
+    """Journal entries, newest first; the plan column is read only when asked for.
+
+    A database that has never been applied to (no journal table) has no entries.
+    """
     table = reconcile_journal
+    if not sa.inspect(connection).has_table(table.name):
+        return []
     columns = [column for column in table.c if with_plan or column.name != "plan"]
     query = sa.select(*columns).order_by(table.c.id.desc())
     if limit is not None:

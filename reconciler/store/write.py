@@ -34,8 +34,9 @@ TABLES: dict[Kind, sa.Table] = {
     Kind.PROFILE: profiles,
 }
 
-Progress = Callable[[int], None]
-"""Called after each statement with the number of rows it wrote."""
+Progress = Callable[[int, int], None]
+_Report = Callable[[int], None]
+"""Called after each statement with the rows written so far and the rows to write in all."""
 
 
 class Change(Protocol):
@@ -59,8 +60,16 @@ def execute_changes(
     connection: Connection, changes: Iterable[Change], progress: Progress | None = None
 ) -> int:
     """Write ``changes`` inside the caller's transaction; returns the number of rows written."""
+    changes = list(changes)
     batches = _Batches.of(changes)
-    report = progress or (lambda _count: None)
+    done = 0
+
+    def report(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None:
+            progress(done, len(changes))
+
     written = 0
     for kind in Kind:
         written += _insert(connection, TABLES[kind], batches.creates[kind], report)
@@ -106,7 +115,7 @@ def _assignments(change: Change, after: Row) -> dict[str, Any]:
 
 
 def _insert(
-    connection: Connection, table: sa.Table, rows: list[dict[str, Any]], report: Progress
+    connection: Connection, table: sa.Table, rows: list[dict[str, Any]], report: _Report
 ) -> int:
     # Chunked only so that progress moves; each chunk is one executemany.
     for start in range(0, len(rows), INSERT_CHUNK):
@@ -124,7 +133,7 @@ def _by_columns(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, ...], list[di
 
 
 def _update(
-    connection: Connection, table: sa.Table, rows: list[dict[str, Any]], report: Progress
+    connection: Connection, table: sa.Table, rows: list[dict[str, Any]], report: _Report
 ) -> int:
     """Grouped ``UPDATE … WHERE name IN`` for shared values, ``executemany`` for the rest."""
     if not rows:
@@ -173,7 +182,7 @@ def _values_key(row: dict[str, Any]) -> str:
     return json.dumps({key: value for key, value in row.items() if key != "name"}, sort_keys=True)
 
 
-def _delete(connection: Connection, table: sa.Table, names: list[str], report: Progress) -> int:
+def _delete(connection: Connection, table: sa.Table, names: list[str], report: _Report) -> int:
     for chunk in _chunks(names):
         connection.execute(table.delete().where(table.c.name.in_(chunk)))
         report(len(chunk))
