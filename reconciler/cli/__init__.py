@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.cli import schema  # noqa: F401  (registers its command on `cli`)
+from reconciler.cli import schema, validate  # noqa: F401  (each registers its command on `cli`)
 from reconciler.cli.app import cli
 
 

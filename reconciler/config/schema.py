@@ -91,6 +91,9 @@ def _problems(error: ValidationError, sources: SourceMap, file: str) -> Iterable
     elif keyword == "enum":
         message = error.message + _did_you_mean(error.instance, error.validator_value)
         yield _at(sources, file, "schema.enum", message, path)
+    elif keyword == "pattern" and path[-1:] == ("base_url",):
+        message = f"{error.instance!r} is not a URL: expected http:// or https://, no spaces"
+        yield _at(sources, file, "schema.pattern", message, path)
     elif keyword == "const":
         message = f"expected {error.validator_value!r}, got {error.instance!r}"
         yield _at(sources, file, "schema.const", message, path)
