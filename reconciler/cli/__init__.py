@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from reconciler.cli import completion, db, schema  # noqa: F401  (each registers its command)
+from reconciler.cli import (  # noqa: F401  (each registers its command on `cli`)
+    completion,
+    db,
+    schema,
+    validate,
+)
 from reconciler.cli.app import cli
 
 
