@@ -1,1 +1,1 @@
-"""Rendering: values in, text out. One module per thing rendered; nothing here decides anything."""
+"""Renderers: consumers of `Plan` and `Problem` values, one module per output format."""
