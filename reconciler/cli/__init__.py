@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from reconciler.cli import (  # noqa: F401  (each registers its command on `cli`)
+    apply,
     completion,
     db,
+    history,
     schema,
     validate,
 )
