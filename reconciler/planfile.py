@@ -39,5 +39,13 @@ def read_plan_file(path: str) -> SavedPlan:
     return SavedPlan(path, document, document[CONFIG_KEY], bool(document.get(FORCE_KEY, False)))
 
 
+def write_plan_file(
+    path: str, document: Mapping[str, Any], config: Mapping[str, Any], *, force: bool
+) -> None:
+    """Save a plan for a later ``reconcile apply PLANFILE``: its JSON, ``force``, the config."""
+    saved = {**document, FORCE_KEY: force, CONFIG_KEY: dict(config)}
+    Path(path).write_text(json.dumps(saved, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def _invalid(path: str, message: str) -> ConfigError:
     return ConfigError(f"{path}: {message}", [Problem("plan.file", message)])
