@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from reconciler import __version__
+from reconciler.config.load import gc_paused
 from reconciler.digest import state_digest
 from reconciler.errors import BlockedError, ConfigError, SourceMap, StaleError
 from reconciler.model import DesiredState
@@ -101,7 +102,8 @@ def apply_plan(
     with translated(engine.url):
         with locked_transaction(engine, options.lock_timeout) as connection:
             upgrade(connection)
-        with locked_transaction(engine, options.lock_timeout) as connection:
+        # Planning and writing build many small objects and no cycles: skip the collections.
+        with locked_transaction(engine, options.lock_timeout) as connection, gc_paused():
             return _apply(connection, desired, config_digest, sources, options, reviewed)
 
 
@@ -115,11 +117,13 @@ def _apply(
 ) -> Applied:
     state = read_state(connection)
     plan = make_plan(desired, state, force=options.force, sources=sources or SourceMap())
-    context = PlanContext(redact(connection.engine.url), config_digest, state_digest(state))
-    document = plan_document(plan, context)
+    before = state_digest(state)
+    document = plan_document(
+        plan, PlanContext(redact(connection.engine.url), config_digest, before)
+    )
     _refuse(plan, document, reviewed)
     execute_changes(connection, plan.changes, options.progress)
-    before, after = state_digest(state), state_digest(applied(state, plan.changes))
+    after = state_digest(applied(state, plan.changes))
     journal_id = write_entry(
         connection,
         NewEntry(

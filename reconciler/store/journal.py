@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -57,6 +58,32 @@ class NewEntry:
     plan: Mapping[str, Any]
 
 
+def journal_plan(document: Mapping[str, Any], limit: int | None) -> Mapping[str, Any]:
+    """The plan as the journal keeps it: whole, or without row-level changes beyond ``limit``."""
+    if limit is None:
+        return document
+    size = len(json.dumps(document, ensure_ascii=False).encode("utf-8"))
+    if size <= limit:
+        return document
+    return {
+        **document,
+        "changes": [],
+        "changes_omitted": {
+            "count": len(document.get("changes", ())),
+            "reason": f"the plan JSON was {size} bytes, more than this database accepts in a row",
+        },
+    }
+
+
+def _plan_limit(connection: Connection) -> int | None:
+    """MySQL/MariaDB refuse any statement over ``max_allowed_packet`` (16 MiB by default on
+    MariaDB), which 100,000 row images exceed; the other backends take a plan of any size."""
+    if connection.dialect.name not in ("mysql", "mariadb"):
+        return None
+    packet = connection.execute(sa.text("SELECT @@max_allowed_packet")).scalar()
+    return int(packet or 0) // 2
+
+
 def write_entry(connection: Connection, entry: NewEntry) -> int:
     """Insert one journal row inside the caller's (the apply's) transaction; returns its id."""
     result = connection.execute(
@@ -68,7 +95,7 @@ def write_entry(connection: Connection, entry: NewEntry) -> int:
             state_before=entry.state_before,
             state_after=entry.state_after,
             summary=dict(entry.summary),
-            plan=dict(entry.plan),
+            plan=dict(journal_plan(entry.plan, _plan_limit(connection))),
         )
     )
     key = result.inserted_primary_key

@@ -30,6 +30,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # the config branch's generator, reused
+
 from reconciler.store import upgrade
 from reconciler.store.tables import profiles
 
@@ -115,7 +118,8 @@ GROUPED_BACKFILL = textwrap.dedent(
                     " VALUES (:name, :provider, :auth, 'backfill')"),
             [{"name": c, "provider": p,
               "auth": '{"type": "api_key", "credential": "credential/%s/api_key"}' % p}
-             for p, c in derived.items() if p != "ollama"],
+             for p, c in derived.items() if p != "ollama"]
+            + [{"name": "ollama-local", "provider": "ollama", "auth": '{"type": "none"}'}],
         )
         for provider, name in derived.items():
             connection.execute(
@@ -126,28 +130,6 @@ GROUPED_BACKFILL = textwrap.dedent(
             )
     """
 )
-
-
-def generate(count: int) -> str:
-    """A config with ``count`` profiles over a few declared providers and connections."""
-    lines = ["version: 1", "providers:"]
-    lines += [
-        f"  eu-{n}:\n    type: anthropic\n    base_url: https://eu{n}.example.com" for n in range(4)
-    ]
-    lines.append("connections:")
-    lines += [
-        f"  eu-{n}-key:\n    provider: eu-{n}\n"
-        f"    auth: {{type: api_key, credential: credential/eu-{n}}}"
-        for n in range(4)
-    ]
-    lines.append("profiles:")
-    for n in range(count):
-        lines.append(
-            f"  profile-{n:06d}:\n    provider: eu-{n % 4}\n    model: claude-sonnet-4-{n % 7}\n"
-            f"    provider_connection: eu-{n % 4}-key\n    label: Profile {n}\n"
-            f"    temperature: {(n % 20) / 10}\n    max_tokens: {1024 + n % 4096}"
-        )
-    return "\n".join(lines) + "\n"
 
 
 @contextmanager
@@ -230,7 +212,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         config = workdir / "config.yaml"
-        config.write_text(generate(args.profiles), encoding="utf-8")
+        config.write_text(generate(args.profiles), encoding="utf-8")  # issue 2's generator
         empty = workdir / "empty.yaml"
         empty.write_text("version: 1\n", encoding="utf-8")
         for name, body in (
