@@ -10,6 +10,7 @@ from __future__ import annotations
 from reconciler.apply import Applied, ApplyOptions, Reviewed, apply_plan
 from reconciler.config import LoadedConfig
 from reconciler.config.convert import desired_state
+from reconciler.config.load import gc_paused
 from reconciler.digest import digest, state_digest
 from reconciler.errors import ConfigError
 from reconciler.planfile import SavedPlan
@@ -27,10 +28,12 @@ def apply_config(
     ``sqlite:///reconcile.db``). An invalid config raises `ConfigError` before any connection.
     """
     _require_valid(config)
+    with gc_paused():  # a big config is a million live objects: collections only cost time
+        digest_ = config_digest(config)
     return apply_plan(
         resolve_url(database_url),
         config.desired,
-        config_digest=config_digest(config),
+        config_digest=digest_,
         sources=config.sources,
         options=options,
     )
@@ -44,10 +47,12 @@ def apply_reviewed(
 ) -> Applied:
     """Apply ``config`` only if the plan made under the lock equals the ``reviewed`` one."""
     _require_valid(config)
+    with gc_paused():
+        digest_ = config_digest(config)
     return apply_plan(
         resolve_url(database_url),
         config.desired,
-        config_digest=config_digest(config),
+        config_digest=digest_,
         sources=config.sources,
         options=options,
         reviewed=reviewed,
