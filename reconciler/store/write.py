@@ -11,7 +11,6 @@ transaction: a failure anywhere leaves nothing written once it rolls back.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -122,7 +121,7 @@ def _update(
     """Grouped ``UPDATE … WHERE name IN`` for shared values, ``executemany`` for the rest."""
     if not rows:
         return 0
-    same_values: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    same_values: dict[tuple[tuple[str, Any], ...], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         same_values[_values_key(row)].append(row)
     singles: list[dict[str, Any]] = []
@@ -162,8 +161,13 @@ def _update_each(
     )
 
 
-def _values_key(row: dict[str, Any]) -> str:
-    return json.dumps({key: value for key, value in row.items() if key != "name"}, sort_keys=True)
+def _values_key(row: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """Hashable: rows with equal keys get one ``UPDATE … WHERE name IN``."""
+    return tuple(
+        (key, tuple(sorted(value.items())) if isinstance(value, dict) else value)
+        for key, value in sorted(row.items())
+        if key != "name"
+    )
 
 
 def _delete(connection: Connection, table: sa.Table, names: list[str], report: _Report) -> int:
