@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 
 import click
 
 from reconciler.cli.app import EXIT_ERROR, EXIT_OK, cli
-from reconciler.config import load_config
+from reconciler.config import DEFAULT_PATHS, load_config
+from reconciler.config.sniff import declares_config
 from reconciler.render import problems as render
 
 
 @cli.command("validate")
+@click.argument("files", nargs=-1, metavar="[PATH]...")
 @click.option(
     "-f",
     "--file",
     "paths",
     multiple=True,
-    default=["reconcile.yaml"],
-    show_default=True,
     metavar="PATH",
-    help="Config file or folder (every *.yaml/*.yml inside); repeat to merge several.",
+    help="Config file or folder (every *.yaml/*.yml inside); repeat to merge several."
+    "  [default: reconcile.yaml, when no PATH is given either]",
 )
 @click.option(
     "--format",
@@ -32,8 +35,19 @@ from reconciler.render import problems as render
     help="text: file:line:column lines; json: one document; github: Actions annotations.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def validate_command(paths: tuple[str, ...], output: str, strict: bool) -> int:
+@click.option(
+    "--only-configs",
+    is_flag=True,
+    help="Skip, silently, each PATH file whose top level lacks version: and one of providers,"
+    " connections, profiles (CI files, manifests). For pre-commit.",
+)
+def validate_command(
+    files: tuple[str, ...], paths: tuple[str, ...], output: str, strict: bool, only_configs: bool
+) -> int:
     """Check the config offline: YAML, JSON schema and semantic rules. No database.
+
+    The -f options merge into one config. Each PATH argument is checked as a config of its own
+    (a folder: its files merged), the way pre-commit passes staged files.
 
     Every problem is reported at once, as file:line:column: level [code] message.
     Exit status: 0 valid, 1 errors (or warnings with --strict), 64 usage error.
@@ -43,14 +57,30 @@ def validate_command(paths: tuple[str, ...], output: str, strict: bool) -> int:
       reconcile validate -f reconcile.yaml
       reconcile validate -f base.yaml -f config.d/ --strict
       reconcile validate -f config.d/ --format github   # in a GitHub Actions step
+      reconcile validate --only-configs deploy/*.yaml   # what the pre-commit hook runs
     """
-    loaded = load_config(paths)
-    ok = loaded.valid and not (strict and loaded.warnings)
+    loaded = [load_config(config) for config in _configs(files, paths, only_configs)]
+    problems = tuple(problem for config in loaded for problem in config.problems)
+    warned = any(config.warnings for config in loaded)
+    ok = all(config.valid for config in loaded) and not (strict and warned)
     if output == "json":
-        click.echo(render.validation_json(loaded.problems, valid=ok), nl=False)
+        click.echo(render.validation_json(problems, valid=ok), nl=False)
     elif output == "github":
-        click.echo(render.github(loaded.problems), nl=False)
+        click.echo(render.github(problems), nl=False)
     else:
         colour = render.use_colour(sys.stdout.isatty(), os.environ)
-        click.echo(render.text(loaded.problems, colour=colour), nl=False)
+        click.echo(render.text(problems, colour=colour), nl=False)
     return EXIT_OK if ok else EXIT_ERROR
+
+
+def _configs(files: Sequence[str], paths: Sequence[str], only_configs: bool) -> list[Sequence[str]]:
+    """The configs to check: the ``-f`` paths together, then each PATH argument alone."""
+    if not files and not paths:
+        return [DEFAULT_PATHS]
+    configs: list[Sequence[str]] = [paths] if paths else []
+    for file in files:
+        path = Path(file)
+        if only_configs and path.is_file() and not declares_config(path):
+            continue
+        configs.append((file,))
+    return configs

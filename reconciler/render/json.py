@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler import __version__
-from reconciler.errors import Problem
 from reconciler.planning import Blocked, Change, Plan
+from reconciler.render.problems import problem_image
 
 FORMAT_VERSION = 1
 
@@ -22,20 +22,6 @@ class PlanContext:
     config_digest: str
     state_digest: str
     tool_version: str = __version__
-
-
-def problem_image(problem: Problem) -> dict[str, Any]:
-    """A problem as validate and plan print it: file, line, column, path, code, level, message."""
-    where = problem.location
-    return {
-        "file": where.file if where else None,
-        "line": where.line if where else None,
-        "column": where.column if where else None,
-        "path": problem.path,
-        "code": problem.code,
-        "level": str(problem.level),
-        "message": problem.message,
-    }
 
 
 def change_image(change: Change) -> dict[str, Any]:

@@ -6,7 +6,8 @@ from collections import Counter
 
 from reconciler.model import Kind
 from reconciler.planning import Action, Change, Plan
-from reconciler.render.text import SIGNS, format_problem, show
+from reconciler.render.problems import text_line
+from reconciler.render.text import SIGNS, show
 
 DETAILS_LIMIT = 200
 """Changes listed per kind in a comment; the rest is counted (GitHub caps comments at 65536)."""
@@ -69,7 +70,7 @@ def _problems(plan: Plan) -> list[str]:
     if not plan.problems:
         return []
     lines = ["#### Problems", "", "```"]
-    lines += [format_problem(problem) for problem in plan.problems[:DETAILS_LIMIT]]
+    lines += [text_line(problem) for problem in plan.problems[:DETAILS_LIMIT]]
     if len(plan.problems) > DETAILS_LIMIT:
         lines.append(f"... and {len(plan.problems) - DETAILS_LIMIT} more")
     return [*lines, "```", ""]

@@ -9,6 +9,7 @@ from typing import Any
 from reconciler.errors import Problem
 from reconciler.model import Kind
 from reconciler.planning import Action, Blocked, Change, Plan, Reason
+from reconciler.render.problems import text_line
 
 LONG_PLAN = 300
 """Above this many changes the text shows counts per kind and reason, not every row."""
@@ -51,13 +52,6 @@ def show(value: Any) -> str:
     if value == "":
         return '""'
     return str(value)
-
-
-def format_problem(problem: Problem) -> str:
-    """``file:line:column: level [code] message``, or the dotted path when not in a file."""
-    where = problem.location
-    place = f"{where.file}:{where.line}:{where.column}" if where else problem.path or "-"
-    return f"{place}: {problem.level} [{problem.code}] {problem.message}"
 
 
 def summary_line(plan: Plan) -> str:
@@ -151,7 +145,7 @@ def _problems(problems: tuple[Problem, ...], paint: _Paint) -> list[str]:
         return []
     lines = ["", paint("Problems", "heading")]
     for problem in problems[:LIST_LIMIT]:
-        lines.append("  " + paint(format_problem(problem), str(problem.level)))
+        lines.append("  " + paint(text_line(problem), str(problem.level)))
     if len(problems) > LIST_LIMIT:
         lines.append(f"  ... and {len(problems) - LIST_LIMIT} more problems")
     return lines

@@ -1,0 +1,75 @@
+"""Independent tools (pre-commit, check-jsonschema, ajv) installed once into the pytest cache.
+
+Each lives in its own environment under ``.pytest_cache/d/toolchain``, reused while its package
+spec is unchanged. Under ``CI=true`` a failed install fails the test; elsewhere (no network, no
+Node.js) it skips with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+PIP_PACKAGES = ("pre-commit>=3.5,<5", "check-jsonschema>=0.29,<1")
+NPM_PACKAGES = ("ajv-cli@5", "ajv-formats@3")
+
+
+def unavailable(reason: str) -> pytest.OutcomeException:
+    """Fail under CI (a missing tool there is a broken pipeline), skip elsewhere."""
+    if os.environ.get("CI") == "true":
+        return pytest.fail.Exception(reason, pytrace=False)
+    return pytest.skip.Exception(reason)
+
+
+def _installed(dest: Path, spec: Sequence[str], commands: Sequence[Sequence[str]]) -> Path:
+    """``dest``, installed by ``commands`` unless its marker says ``spec`` is already there."""
+    marker = dest / ".installed"
+    wanted = "\n".join(spec)
+    if marker.is_file() and marker.read_text() == wanted:
+        return dest
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    for command in commands:
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise unavailable(f"cannot install {' '.join(spec)}: {error}") from error
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
+            raise unavailable(f"cannot install {' '.join(spec)}: " + " | ".join(tail))
+    marker.write_text(wanted)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def tool_cache(pytestconfig: pytest.Config) -> Path:
+    cache = pytestconfig.cache
+    assert cache is not None, "the toolchain tests need pytest's cache provider"
+    return cache.mkdir("toolchain")
+
+
+@pytest.fixture(scope="session")
+def python_tools(tool_cache: Path) -> Path:
+    """The ``bin`` folder of a venv holding pre-commit and check-jsonschema."""
+    venv = tool_cache / "venv"
+    pip = str(venv / "bin" / "pip")
+    commands = [[sys.executable, "-m", "venv", str(venv)], [pip, "install", "-q", *PIP_PACKAGES]]
+    return _installed(venv, PIP_PACKAGES, commands) / "bin"
+
+
+@pytest.fixture(scope="session")
+def ajv(tool_cache: Path) -> Path:
+    """The ``ajv`` executable of ajv-cli, installed with npm for the machine's Node.js."""
+    npm, node = shutil.which("npm"), shutil.which("node")
+    if npm is None or node is None:
+        raise unavailable("Node.js and npm are needed to run ajv")
+    prefix = tool_cache / "npm"
+    command = [npm, "install", "--prefix", str(prefix), "--no-save", "--no-fund", "--no-audit"]
+    _installed(prefix, NPM_PACKAGES, [[*command, *NPM_PACKAGES]])
+    return prefix / "node_modules" / ".bin" / "ajv"
