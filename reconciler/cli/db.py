@@ -10,7 +10,12 @@ from reconciler.store import open_engine, redact, resolve_url, upgrade
 
 @cli.group("db")
 def db_group() -> None:
-    """Manage the reconciler's database schema."""
+    """Manage the reconciler's database schema.
+
+    \b
+    Example:
+      reconcile db upgrade --database-url postgresql://app@db/prod
+    """
 
 
 @db_group.command("upgrade")
