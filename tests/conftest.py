@@ -5,6 +5,8 @@ Fixtures (parametrized over the three backends; each test runs once per backend)
 - ``backend``: ``"sqlite"``, ``"postgresql"`` or ``"mysql"``.
 - ``database_url``: the URL of a database with the schema at head and no rows. One database per
   backend and session, emptied before each test: cheap. Do not drop or migrate its tables.
+- ``reader_url``: ``database_url`` for a user that may only ``SELECT`` (a new user per test,
+  password ``READER_PASSWORD``); on SQLite, ``database_url`` itself.
 - ``empty_database_url``: the URL of a brand-new database without any table (on SQLite: a path
   whose file does not exist yet), dropped after the test.
 
@@ -36,6 +38,7 @@ BACKENDS = [
     pytest.param("postgresql", marks=pytest.mark.postgres, id="postgresql"),
     pytest.param("mysql", marks=pytest.mark.mysql, id="mysql"),
 ]
+READER_PASSWORD = "reader-Pw-1"
 _ROW_TABLES = ("reconcile_journal", "profiles", "provider_connections", "providers")
 
 
@@ -75,8 +78,36 @@ class DatabaseServer:
         name = self._quote(sa.make_url(url).database or "")
         self._run(f"DROP DATABASE IF EXISTS {name}{force}")
 
+    def add_reader(self, url: str) -> str:
+        """A new user that may only read (``SELECT``) the database of ``url``; its URL."""
+        user, database = _unique_name("reader"), sa.make_url(url).database
+        if self.backend == "postgresql":
+            self._run(f"CREATE ROLE {user} LOGIN PASSWORD '{READER_PASSWORD}'")
+            self._run_in(url, f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {user}")
+        else:
+            self._run(f"CREATE USER '{user}'@'%' IDENTIFIED BY '{READER_PASSWORD}'")
+            self._run(f"GRANT SELECT ON {self._quote(str(database))}.* TO '{user}'@'%'")
+        reader = self.admin_url.set(username=user, password=READER_PASSWORD, database=database)
+        return reader.render_as_string(hide_password=False)
+
+    def drop_user(self, url: str) -> None:
+        user = sa.make_url(url).username
+        if self.backend == "postgresql":
+            self._run_in(url, f"DROP OWNED BY {user}")
+            self._run(f"DROP ROLE IF EXISTS {user}")
+        else:
+            self._run(f"DROP USER IF EXISTS '{user}'@'%'")
+
     def close(self) -> None:
         self.engine.dispose()
+
+    def _run_in(self, url: str, statement: str) -> None:
+        """Run as admin inside the database of ``url`` (PostgreSQL grants are per database)."""
+        database = sa.make_url(url).database
+        engine = sa.create_engine(self.admin_url.set(database=database))
+        with engine.begin() as connection:
+            connection.execute(sa.text(statement))
+        engine.dispose()
 
     def _quote(self, name: str) -> str:
         return self.engine.dialect.identifier_preparer.quote_identifier(name)
@@ -86,8 +117,8 @@ class DatabaseServer:
             connection.execute(sa.text(statement))
 
 
-def _unique_name() -> str:
-    return f"reconcile_test_{os.getpid()}_{secrets.token_hex(4)}"
+def _unique_name(prefix: str = "reconcile_test") -> str:
+    return f"{prefix}_{os.getpid()}_{secrets.token_hex(4)}"
 
 
 def _unavailable(reason: str) -> NoReturn:
@@ -157,3 +188,14 @@ def empty_database_url(database_server: SqliteFiles | DatabaseServer) -> Iterato
     url = database_server.create()
     yield url
     database_server.drop(url)
+
+
+@pytest.fixture
+def reader_url(database_url: str, database_server: SqliteFiles | DatabaseServer) -> Iterator[str]:
+    """``database_url`` as a user that may only read it; on SQLite the same URL."""
+    if isinstance(database_server, SqliteFiles):
+        yield database_url
+        return
+    url = database_server.add_reader(database_url)
+    yield url
+    database_server.drop_user(url)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from reconciler.cli.app import cli
-from reconciler.store import open_engine, redact, resolve_url, upgrade
 
 
 @cli.group("db")
@@ -33,6 +32,9 @@ def upgrade_command(database_url: str | None) -> None:
     Example:
       reconcile db upgrade --database-url postgresql://app@db/prod
     """
+    # Imported here: SQLAlchemy and Alembic load only for commands that use a database.
+    from reconciler.store import open_engine, redact, resolve_url, upgrade
+
     url = resolve_url(database_url)
     engine = open_engine(url)
     try:

@@ -67,6 +67,8 @@ def open_engine(url: str | URL, *, read_only: bool = False) -> Engine:
         event.listen(engine, "connect", _enforce_foreign_keys)
     else:
         engine = _create(parsed, _server_options(parsed, read_only))
+        if parsed.get_backend_name() != "postgresql" and "read_timeout" not in parsed.query:
+            event.listen(engine, "connect", _lift_handshake_timeout)
     with translated(parsed), engine.connect():
         pass
     return engine
@@ -97,6 +99,8 @@ def _server_options(url: URL, read_only: bool) -> dict[str, Any]:
     else:
         if "charset" not in url.query:
             options["charset"] = "utf8mb4"
+        if "read_timeout" not in url.query:
+            options["read_timeout"] = CONNECT_TIMEOUT
         if read_only:
             options["init_command"] = "SET SESSION TRANSACTION READ ONLY"
     return options
@@ -118,3 +122,10 @@ def _enforce_foreign_keys(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _lift_handshake_timeout(dbapi_connection: Any, _record: object) -> None:
+    # PyMySQL's connect_timeout covers the TCP connect only: a server that accepts and never
+    # answers would hang the handshake forever. So connections open with read_timeout set to
+    # CONNECT_TIMEOUT, lifted here once connected: a lock wait may rightly take longer.
+    dbapi_connection._read_timeout = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from sqlalchemy import URL, exc, make_url
@@ -19,31 +20,45 @@ from reconciler.errors import DatabaseError
 HIDDEN = "***"
 _SECRET_QUERY_KEYS = frozenset({"password", "passwd", "pwd", "sslpassword"})
 
-# (what went wrong, MySQL error codes, patterns for the lower-cased message of other drivers)
-_KINDS: tuple[tuple[str, frozenset[int], tuple[str, ...]], ...] = (
-    (
-        "authentication failed",
+
+@dataclass(frozen=True, slots=True)
+class _Case:
+    """One thing a user can act on: how to say it, and how each driver reports it."""
+
+    template: str
+    mysql_codes: frozenset[int]
+    patterns: tuple[str, ...]  # searched in the lower-cased message of the other drivers
+
+
+_CASES = (
+    _Case(
+        "authentication failed for {url}: {reason} (check the user and password)",
         frozenset({1045, 1698}),
         ("password authentication failed", r'role ".*" does not exist', "no pg_hba.conf entry"),
     ),
-    (
-        "permission denied",
+    _Case(
+        "permission denied on {url}: {reason} (grant the database user the privileges it needs)",
         frozenset({1044, 1142, 1143, 1227, 1370}),
         ("permission denied", "must be owner", "readonly database", "read-only transaction"),
     ),
-    ("database does not exist", frozenset({1049}), (r'database ".*" does not exist',)),
-    (
-        "database server unreachable",
+    _Case(
+        "database not found at {url}: {reason} (create it first)",
+        frozenset({1049}),
+        (r'database ".*" does not exist',),
+    ),
+    _Case(
+        "database server unreachable at {url}: {reason}",
         frozenset({2003, 2005, 2006, 2013}),
         ("connection refused", "timeout expired", "resolve host", "translate host", "connect to"),
     ),
-    ("cannot open the SQLite database file", frozenset(), ("unable to open database file",)),
+    _Case(
+        "cannot open the SQLite database {url}: {reason} (does its folder exist?)",
+        frozenset(),
+        ("unable to open database file",),
+    ),
 )
-_HINTS = {
-    "authentication failed": "check the user and password",
-    "database does not exist": "create it first",
-    "permission denied": "grant the database user the privileges it needs",
-}
+_PERMISSION = _CASES[1]
+_OTHER = _Case("database error on {url}: {reason}", frozenset(), ())
 
 
 def redact(url: str | URL) -> str:
@@ -65,21 +80,24 @@ def _redact_text(text: str) -> str:
 
 
 def scrub(text: str, url: URL) -> str:
-    """``text`` with every spelling of the URL's password replaced by ``***``."""
+    """``text`` with every spelling of the URL's password replaced by ``***``.
+
+    Only whole occurrences count, so a password ``b`` leaves ``database`` alone.
+    """
     password = url.password
-    if password:
-        for spelling in {str(password), quote(str(password), safe="")}:
-            text = text.replace(spelling, HIDDEN)
+    if not password:
+        return text
+    for spelling in {str(password), quote(str(password), safe="")}:
+        pattern = rf"(?<![A-Za-z0-9]){re.escape(spelling)}(?![A-Za-z0-9])"
+        text = re.sub(pattern, HIDDEN, text)
     return text
 
 
 def describe(error: exc.DBAPIError, url: URL) -> str:
     """One line saying what went wrong with ``url``: the case, the driver's reason, a hint."""
     reason = _reason(error.orig)
-    kind = _kind(error.orig, reason.lower()) or "database error"
-    hint = _HINTS.get(kind)
-    line = f"{kind}: {redact(url)}: {reason}" + (f" ({hint})" if hint else "")
-    return scrub(line, url)
+    case = _case(error.orig, reason.lower())
+    return scrub(case.template.format(url=redact(url), reason=reason), url)
 
 
 @contextmanager
@@ -91,15 +109,16 @@ def translated(url: URL) -> Iterator[None]:
         raise DatabaseError(describe(error, url)) from error
 
 
-def _kind(orig: BaseException | None, message: str) -> str | None:
+def _case(orig: BaseException | None, message: str) -> _Case:
     code = _mysql_code(orig)
-    sqlstate = getattr(orig, "sqlstate", None)
-    if sqlstate == "42501":
-        return "permission denied"
-    for kind, codes, patterns in _KINDS:
-        if code in codes or (code is None and any(re.search(part, message) for part in patterns)):
-            return kind
-    return None
+    if getattr(orig, "sqlstate", None) == "42501":  # PostgreSQL's insufficient_privilege
+        return _PERMISSION
+    for case in _CASES:
+        if code in case.mysql_codes:
+            return case
+        if code is None and any(re.search(pattern, message) for pattern in case.patterns):
+            return case
+    return _OTHER
 
 
 def _mysql_code(orig: BaseException | None) -> int | None:

@@ -115,6 +115,18 @@ def test_read_only_engine_refuses_writes(database_url: str) -> None:
     check.dispose()
 
 
+def test_a_read_only_user_reads_the_state(reader_url: str, database_url: str) -> None:
+    writer = open_engine(database_url)
+    with writer.begin() as connection:
+        connection.execute(sa.insert(providers).values(name="p", type="openai"))
+    writer.dispose()
+    engine = open_engine(reader_url, read_only=True)
+    with engine.connect() as connection:
+        state = read_state(connection)
+    engine.dispose()
+    assert list(state.providers) == ["p"]
+
+
 def test_an_incomplete_schema_is_an_error(empty_database_url: str) -> None:
     engine = open_engine(empty_database_url)
     try:

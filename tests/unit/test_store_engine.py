@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from reconciler.errors import DatabaseError
+from reconciler.model import DatabaseState
+from reconciler.store import engine as engine_module
+from reconciler.store import open_engine, parse_url, read_state, redact, resolve_url, upgrade
+from reconciler.store.failures import scrub
+
+
+@pytest.mark.parametrize(
+    ("option", "environ", "expected"),
+    [
+        ("sqlite:///a.db", {"RECONCILE_DATABASE_URL": "sqlite:///b.db"}, "sqlite:///a.db"),
+        (None, {"RECONCILE_DATABASE_URL": "sqlite:///b.db"}, "sqlite:///b.db"),
+        (None, {"RECONCILE_DATABASE_URL": ""}, "sqlite:///reconcile.db"),
+        (None, {}, "sqlite:///reconcile.db"),
+    ],
+)
+def test_resolve_url(option: str | None, environ: dict[str, str], expected: str) -> None:
+    assert resolve_url(option, environ) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://app:hunter2@db/prod", "postgresql://app:***@db/prod"),
+        ("postgresql://app@db/prod", "postgresql://app@db/prod"),
+        ("mysql+pymysql://u:p%40ss@h:3306/d", "mysql+pymysql://u:***@h:3306/d"),
+        (
+            "mysql://u@h/d?password=hunter2&charset=utf8mb4",
+            "mysql://u@h/d?charset=utf8mb4&password=%2A%2A%2A",
+        ),
+        ("not a url://x:hunter2@y", "not a url://x:***@y"),
+        ("weird password=hunter2", "weird password=***"),
+        ("sqlite:///reconcile.db", "sqlite:///reconcile.db"),
+    ],
+)
+def test_redact_hides_every_password(url: str, shown: str) -> None:
+    assert redact(url) == shown
+    assert "hunter2" not in redact(url)
+
+
+def test_scrub_replaces_whole_passwords_only() -> None:
+    url = sa.make_url("postgresql://u:b@h/d")
+    assert scrub("database b failed: 'b'", url) == "database *** failed: '***'"
+
+
+@pytest.mark.parametrize(
+    ("url", "drivername"),
+    [
+        ("postgresql://a@h/d", "postgresql+psycopg"),
+        ("postgres://a@h/d", "postgresql+psycopg"),
+        ("mysql://a@h/d", "mysql+pymysql"),
+        ("mariadb://a@h/d", "mariadb+pymysql"),
+        ("postgresql+psycopg2://a@h/d", "postgresql+psycopg2"),
+        ("sqlite:///x.db", "sqlite"),
+    ],
+)
+def test_parse_url_fills_in_our_drivers(url: str, drivername: str) -> None:
+    assert parse_url(url).drivername == drivername
+
+
+@pytest.mark.sqlite
+def test_read_only_sqlite_does_not_create_a_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "missing.db"
+    engine = open_engine(f"sqlite:///{path}", read_only=True)
+    with engine.connect() as connection:
+        assert read_state(connection) == DatabaseState()
+    engine.dispose()
+    assert not path.exists()
+
+
+@pytest.mark.sqlite
+def test_read_only_sqlite_opens_an_existing_file_read_only(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'odd name?#%.db'}"
+    writable = open_engine(url)
+    upgrade(writable)
+    writable.dispose()
+    engine = open_engine(url, read_only=True)
+    with pytest.raises(sa.exc.OperationalError, match="readonly"), engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO providers (name, type) VALUES ('p', 'openai')"))
+    engine.dispose()
+
+
+@pytest.mark.sqlite
+def test_a_failed_connection_is_a_database_error(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="cannot open the SQLite database"):
+        open_engine(f"sqlite:///{tmp_path / 'no' / 'folder.db'}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", [pytest.param("mysql", marks=pytest.mark.mysql)], indirect=True)
+def test_mysql_queries_may_outlast_the_connect_timeout(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine_module, "CONNECT_TIMEOUT", 1)
+    engine = open_engine(database_url)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT SLEEP(2)")).scalar_one() == 0
+    engine.dispose()
