@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from reconciler.apply import Applied, ApplyOptions
 from reconciler.cli.app import EXIT_OK, cli
 from reconciler.cli.progress import progress_line
 from reconciler.config import DEFAULT_PATHS, LoadedConfig, load_config
-from reconciler.deploy import apply_config, apply_reviewed, apply_saved_plan, preview_plan
 from reconciler.errors import ConfigError, ReconcileError, UsageError
-from reconciler.planfile import read_plan_file
 from reconciler.render import problems
 from reconciler.render.text import render_text
-from reconciler.store.lock import DEFAULT_TIMEOUT
+
+if TYPE_CHECKING:
+    from reconciler.apply import Applied, ApplyOptions
+
+DEFAULT_LOCK_TIMEOUT = 60.0
+"""Seconds; the same as `reconciler.store.lock.DEFAULT_TIMEOUT` (a test keeps them equal), here so
+that the CLI loads SQLAlchemy only when a command runs."""
 
 
 @cli.command("apply")
@@ -39,7 +43,7 @@ from reconciler.store.lock import DEFAULT_TIMEOUT
 @click.option(
     "--lock-timeout",
     type=click.FloatRange(min=0),
-    default=DEFAULT_TIMEOUT,
+    default=DEFAULT_LOCK_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
     help="How long to wait for another apply to finish.",
@@ -71,6 +75,11 @@ def apply_command(
       reconcile plan -f config/ --out plan.json && reconcile apply plan.json
       RECONCILE_ACTOR=deploy-42 reconcile apply -f config/ --yes --lock-timeout 300
     """
+    # Imported here: SQLAlchemy and Alembic load only for commands that use a database.
+    from reconciler.apply import ApplyOptions
+    from reconciler.deploy import apply_config, apply_saved_plan
+    from reconciler.planfile import read_plan_file
+
     options = ApplyOptions(
         force=force, actor=actor, lock_timeout=lock_timeout, progress=progress_line()
     )
@@ -116,6 +125,8 @@ def _ask_then_apply(
     config: LoadedConfig, database_url: str | None, options: ApplyOptions
 ) -> Applied:
     """Show the plan, ask, then apply it as a saved plan would be: only if it still holds."""
+    from reconciler.deploy import apply_reviewed, preview_plan
+
     plan, reviewed = preview_plan(config, database_url, force=options.force)
     click.echo(render_text(plan, color=_colour()))
     askable = plan.has_changes and not plan.has_errors and not plan.is_blocked

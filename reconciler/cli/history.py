@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from reconciler.cli.app import cli
-from reconciler.history import read_history
-from reconciler.store.journal import JournalEntry
+
+if TYPE_CHECKING:
+    from reconciler.store.journal import JournalEntry
 
 
 @cli.command("history")
@@ -41,6 +43,8 @@ def history_command(
       reconcile history --database-url postgresql://app@db/prod --limit 10
       reconcile history --format json --plan --limit 1 | jq '.[0].plan.changes'
     """
+    from reconciler.history import read_history  # SQLAlchemy loads only when a command runs
+
     entries = read_history(database_url, limit=limit, with_plan=with_plan)
     if output == "json":
         documents = [entry.document(with_plan=with_plan) for entry in entries]

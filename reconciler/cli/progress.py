@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from reconciler.store.write import Progress
+if TYPE_CHECKING:
+    from reconciler.store.write import Progress
 
 DELAY = 1.0
 """Seconds before the line appears: short applies stay quiet."""

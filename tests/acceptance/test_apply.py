@@ -244,3 +244,10 @@ def test_a_plan_file_takes_no_file_and_no_force(args: list[str]) -> None:
     result = reconcile("apply", *args)
     assert result.exit_code == 64
     assert "PLANFILE is applied as it was planned" in result.output
+
+
+def test_the_lock_timeout_default_is_the_lock_modules() -> None:
+    from reconciler.cli.apply import DEFAULT_LOCK_TIMEOUT
+    from reconciler.store.lock import DEFAULT_TIMEOUT
+
+    assert DEFAULT_LOCK_TIMEOUT == DEFAULT_TIMEOUT
