@@ -12,7 +12,7 @@ def db_group() -> None:
     """Manage the reconciler's database schema.
 
     \b
-    Example:
+    Example, before the first apply (apply also upgrades by itself):
       reconcile db upgrade --database-url postgresql://app@db/prod
     """
 

@@ -9,9 +9,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, Engine
 
-from reconciler.store.failures import translated
+from reconciler.errors import DatabaseError
+from reconciler.store.failures import redact, translated
 
 VERSION_TABLE = "reconcile_schema_version"
 """Our own Alembic version table, so an application's ``alembic_version`` is never touched."""
@@ -54,6 +56,13 @@ def current_revision(connection: Connection) -> str | None:
     return context.get_current_revision()
 
 
+def _known(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 def upgrade(bind: Engine | Connection) -> Upgrade:
     """Migrate to the newest revision; a database already there is left untouched.
 
@@ -69,6 +78,12 @@ def upgrade(bind: Engine | Connection) -> Upgrade:
 
 def _upgrade(connection: Connection) -> Upgrade:
     before = current_revision(connection)
+    if before is not None and not _known(before):
+        raise DatabaseError(
+            f"the schema of {redact(connection.engine.url)} is at revision {before}, which this"
+            f" version of reconciler does not know (its newest is {head_revision()}):"
+            " upgrade reconciler"
+        )
     command.upgrade(_config(connection), "head")
     after = current_revision(connection)
     if after is None:  # pragma: no cover - alembic just wrote it

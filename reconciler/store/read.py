@@ -2,41 +2,37 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable
+from dataclasses import fields
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
 from reconciler.errors import DatabaseError
-from reconciler.model import Auth, Connection, DatabaseState, ManagedBy, Profile, Provider
+from reconciler.model import Connection, DatabaseState, Profile, Provider
 from reconciler.store.failures import redact, translated
 from reconciler.store.tables import STATE_TABLES, profiles, provider_connections, providers
+from reconciler.store.types import MANAGED_BY
 
-_MANAGED_BY: dict[str | None, ManagedBy | None] = {None: None, **{m.value: m for m in ManagedBy}}
+T = TypeVar("T")
 
-_PROVIDER_COLUMNS = (providers.c.name, providers.c.type, providers.c.base_url, providers.c.enabled)
-_CONNECTION_COLUMNS = (
-    provider_connections.c.name,
-    provider_connections.c.provider,
-    provider_connections.c.auth,
-)
-# In the order of `Profile`'s fields: a row maps onto it by position.
-_PROFILE_COLUMNS = tuple(
-    profiles.c[name]
-    for name in (
-        "name",
-        "provider",
-        "model",
-        "provider_connection",
-        "source",
-        "label",
-        "description",
-        "system_prompt",
-        "temperature",
-        "max_tokens",
-    )
-)
+
+def _select_fields(table: sa.Table, model: type[Any]) -> sa.Select[Any]:
+    """The columns named like the model's fields, in the fields' order, ``managed_by`` last.
+
+    ``managed_by`` comes back as plain text and is mapped in `_by_name`: a result processor on
+    one column makes SQLAlchemy post-process every row, which costs more than the mapping.
+    """
+    names = [field.name for field in fields(model)]
+    if (names[0], names[-1]) != ("name", "managed_by"):
+        raise TypeError(f"{model.__name__} must start with name and end with managed_by")
+    raw_managed_by = sa.type_coerce(table.c.managed_by, sa.String()).label("managed_by")
+    return sa.select(*(table.c[name] for name in names[:-1]), raw_managed_by)
+
+
+_PROVIDERS = _select_fields(providers, Provider)
+_CONNECTIONS = _select_fields(provider_connections, Connection)
+_PROFILES = _select_fields(profiles, Profile)
 
 
 def read_state(connection: sa.Connection) -> DatabaseState:
@@ -48,10 +44,18 @@ def read_state(connection: sa.Connection) -> DatabaseState:
         if not _schema_exists(connection):
             return DatabaseState()
         return DatabaseState(
-            providers=_read_providers(connection),
-            connections=_read_connections(connection),
-            profiles=_read_profiles(connection),
+            providers=_by_name(connection, _PROVIDERS, Provider),
+            connections=_by_name(connection, _CONNECTIONS, Connection),
+            profiles=_by_name(connection, _PROFILES, Profile),
         )
+
+
+def _by_name(
+    connection: sa.Connection, select: sa.Select[Any], model: Callable[..., T]
+) -> dict[str, T]:
+    # ``name`` is every model's first field and ``managed_by`` its last: a row is the arguments.
+    managed_by = MANAGED_BY
+    return {row[0]: model(*row[:-1], managed_by[row[-1]]) for row in connection.execute(select)}
 
 
 def _schema_exists(connection: sa.Connection) -> bool:
@@ -65,49 +69,3 @@ def _schema_exists(connection: sa.Connection) -> bool:
             f" (only {', '.join(present)}): run reconcile db upgrade"
         )
     return True
-
-
-def _read_providers(connection: sa.Connection) -> dict[str, Provider]:
-    rows = connection.execute(sa.select(*_PROVIDER_COLUMNS, providers.c.managed_by))
-    return {
-        name: Provider(name, type_, base_url, bool(enabled), _MANAGED_BY[managed_by])
-        for name, type_, base_url, enabled, managed_by in rows
-    }
-
-
-def _read_connections(connection: sa.Connection) -> dict[str, Connection]:
-    rows = connection.execute(sa.select(*_CONNECTION_COLUMNS, provider_connections.c.managed_by))
-    return {
-        name: Connection(name, provider, _auth(auth), _MANAGED_BY[managed_by])
-        for name, provider, auth, managed_by in rows
-    }
-
-
-def _read_profiles(connection: sa.Connection) -> dict[str, Profile]:
-    managed_by = _MANAGED_BY
-    rows: Iterable[Sequence[Any]] = connection.execute(
-        sa.select(*_PROFILE_COLUMNS, profiles.c.managed_by)
-    )
-    return {
-        row[0]: Profile(
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            row[4],
-            row[5],
-            row[6],
-            row[7],
-            row[8],
-            row[9],
-            managed_by[row[10]],
-        )
-        for row in rows
-    }
-
-
-def _auth(value: Any) -> Auth:
-    """The ``auth`` column as an `Auth`; tolerates JSON that a driver left as text."""
-    data: Mapping[str, Any] = json.loads(value) if isinstance(value, str) else value
-    credential = data.get("credential")
-    return Auth(str(data.get("type")), None if credential is None else str(credential))

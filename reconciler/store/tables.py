@@ -3,7 +3,9 @@
 This is the schema the code reads and writes. The database gets it from the Alembic revisions in
 ``migrations/``, never from ``metadata.create_all``; a test checks that the two agree on every
 backend. Every column an application may leave out of a plain-SQL ``INSERT`` is nullable or has a
-server default.
+server default. On MySQL/MariaDB every table is InnoDB in ``utf8mb4`` with the binary collation, so
+names compare exactly; JSON columns are ``JSON`` there (``LONGTEXT`` on MariaDB), which holds a
+plan of many megabytes.
 """
 
 from __future__ import annotations
@@ -11,25 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import mysql
 from sqlalchemy.schema import SchemaItem
 
-MYSQL = ("mysql", "mariadb")
-
-NAME_LENGTH = 255
-
-
-def name_type() -> sa.types.TypeEngine[str]:
-    """A row name: exact, case-sensitive comparison on every backend (``utf8mb4_bin`` on MySQL)."""
-    return sa.String(NAME_LENGTH).with_variant(
-        mysql.VARCHAR(NAME_LENGTH, charset="utf8mb4", collation="utf8mb4_bin"), *MYSQL
-    )
-
-
-def long_text_type() -> sa.types.TypeEngine[str]:
-    """Free text that may exceed MySQL's 64 KiB ``TEXT`` (a system prompt)."""
-    return sa.Text().with_variant(mysql.MEDIUMTEXT(), *MYSQL)
-
+from reconciler.model import ManagedBy
+from reconciler.store.types import AuthType, ManagedByType, long_text_type, name_type
 
 TABLE_OPTIONS: dict[str, Any] = {
     "mysql_engine": "InnoDB",
@@ -44,7 +31,7 @@ NAMING_CONVENTION: dict[str, str] = {
     "pk": "pk_%(table_name)s",
 }
 
-MANAGED_BY_VALUES = ("config", "seed", "backfill")
+MANAGED_BY_VALUES = tuple(member.value for member in ManagedBy)
 
 metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -56,7 +43,7 @@ def _now() -> sa.TextClause:
 def _bookkeeping() -> list[SchemaItem]:
     """``managed_by`` and the two timestamps every row of the three tables carries."""
     return [
-        sa.Column("managed_by", sa.String(16), nullable=True),
+        sa.Column("managed_by", ManagedByType(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=_now()),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=_now()),
     ]
@@ -90,7 +77,7 @@ provider_connections = sa.Table(
     metadata,
     sa.Column("name", name_type(), primary_key=True),
     _reference("provider", "providers.name", nullable=False),
-    sa.Column("auth", sa.JSON(), nullable=False),
+    sa.Column("auth", AuthType(), nullable=False),
     *_bookkeeping(),
     _managed_by_check(),
     sa.Index(None, "provider"),

@@ -204,3 +204,13 @@ def test_the_cli_loads_sqlalchemy_only_for_database_commands() -> None:
     code = "import sys, reconciler, reconciler.cli; print('sqlalchemy' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_schema_newer_than_the_tool_is_refused(empty_database_url: str) -> None:
+    assert upgrade(empty_database_url).exit_code == 0
+    engine = sa.create_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE reconcile_schema_version SET version_num = '9999'"))
+    engine.dispose()
+    result = upgrade(empty_database_url)
+    assert_one_line_error(result, "at revision 9999", "upgrade reconciler")

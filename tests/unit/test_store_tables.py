@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from reconciler.model import Auth, ManagedBy
 from reconciler.store import open_engine
 from reconciler.store.tables import profiles, provider_connections, providers, reconcile_journal
 
@@ -40,7 +41,7 @@ def test_plain_sql_insert_with_required_columns_only(engine: sa.Engine) -> None:
         None,
         None,
     )
-    assert auth == {"type": "none"}
+    assert auth == Auth("none")
 
 
 @pytest.mark.parametrize(
@@ -119,3 +120,24 @@ def test_large_plan_fits_in_the_journal(engine: sa.Engine) -> None:
 def _insert_provider(engine: sa.Engine) -> None:
     with engine.begin() as connection:
         connection.execute(sa.insert(providers).values(name="p", type="openai"))
+
+
+def test_model_values_bind_and_read_back(engine: sa.Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            sa.insert(providers).values(name="p", type="openai", managed_by=ManagedBy.SEED)
+        )
+        connection.execute(
+            sa.insert(provider_connections).values(
+                name="c", provider="p", auth=Auth("api_key", "credential/p"), managed_by="config"
+            )
+        )
+        stored = connection.execute(
+            sa.text(
+                "SELECT managed_by FROM providers"
+                " UNION ALL SELECT managed_by FROM provider_connections"
+            )
+        ).scalars()
+        assert sorted(stored) == ["config", "seed"]
+        row = connection.execute(sa.select(provider_connections)).one()
+    assert (row.auth, row.managed_by) == (Auth("api_key", "credential/p"), ManagedBy.CONFIG)
