@@ -1,8 +1,8 @@
 """reconciler: a declarative config reconciler for LLM provider configuration.
 
 The public API lives here; the ``reconcile`` command is one client of it. The database part
-(`open_engine`, `read_state`, `upgrade`, `redact`, `resolve_url`) loads SQLAlchemy on first use
-only, so ``reconcile validate`` never pays for it.
+(applying, the journal, `open_engine`, `read_state`, `upgrade`, `redact`) loads SQLAlchemy on
+first use only, so ``reconcile validate`` never pays for it.
 """
 
 from __future__ import annotations
@@ -11,6 +11,10 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from reconciler.apply import Applied, ApplyOptions, apply_plan
+    from reconciler.deploy import apply_config, apply_saved_plan
+    from reconciler.history import read_history
+    from reconciler.planfile import read_plan_file
     from reconciler.store import open_engine, read_state, redact, resolve_url, upgrade
 
 __version__ = "0.1.0"
@@ -18,6 +22,13 @@ __version__ = "0.1.0"
 from reconciler.config import LoadedConfig, load_config
 
 _LAZY = {
+    "Applied": "reconciler.apply",
+    "ApplyOptions": "reconciler.apply",
+    "apply_plan": "reconciler.apply",
+    "apply_config": "reconciler.deploy",
+    "apply_saved_plan": "reconciler.deploy",
+    "read_history": "reconciler.history",
+    "read_plan_file": "reconciler.planfile",
     "open_engine": "reconciler.store",
     "read_state": "reconciler.store",
     "redact": "reconciler.store",
@@ -26,10 +37,17 @@ _LAZY = {
 }
 
 __all__ = [
+    "Applied",
+    "ApplyOptions",
     "LoadedConfig",
     "__version__",
+    "apply_config",
+    "apply_plan",
+    "apply_saved_plan",
     "load_config",
     "open_engine",
+    "read_history",
+    "read_plan_file",
     "read_state",
     "redact",
     "resolve_url",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from reconciler.cli import (  # noqa: F401  (each registers its commands on `cli`)
+from reconciler.cli import (  # noqa: F401  (each registers its command on `cli`)
+    apply,
     completion,
     db,
+    history,
     schema,
     validate,
 )

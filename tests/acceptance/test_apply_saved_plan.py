@@ -1,0 +1,182 @@
+"""``reconcile apply PLANFILE``, and interactive ``apply -f``: only what was reviewed is applied."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from reconciler.cli import cli
+from reconciler.config import load_config
+from reconciler.deploy import preview_plan
+from reconciler.planfile import write_plan_file
+from tests.acceptance.database_snapshot import execute, journal, scalar, snapshot
+
+CONFIG = """\
+version: 1
+providers:
+  eu:
+    type: anthropic
+connections:
+  eu-key:
+    provider: eu
+    auth: {type: api_key, credential: credential/eu/api_key}
+profiles:
+  writer:
+    provider: eu
+    model: claude-sonnet-4-6
+    provider_connection: eu-key
+  quick:
+    provider: openai
+    model: gpt-5-mini
+"""
+
+
+def reconcile(*args: str, input: str | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), input=input)
+
+
+def save_plan(tmp_path: Path, url: str, text: str = CONFIG, *, force: bool = False) -> Path:
+    """A plan file as ``reconcile plan --out`` writes it, for ``text`` against ``url``."""
+    config_path = tmp_path / "reconcile.yaml"
+    config_path.write_text(text, encoding="utf-8")
+    config = load_config([str(config_path)])
+    _plan, reviewed = preview_plan(config, url, force=force)
+    plan_path = tmp_path / "plan.json"
+    write_plan_file(str(plan_path), reviewed.document, config.document, force=force)
+    config_path.unlink()  # the deploy has the plan, not the config
+    return plan_path
+
+
+def test_a_saved_plan_applies_without_its_config_file(database_url: str, tmp_path: Path) -> None:
+    plan = save_plan(tmp_path, database_url)
+    result = reconcile("apply", str(plan), "--database-url", database_url)
+    assert result.exit_code == 0, result.output
+    assert "Apply complete: 13 created" in result.output
+    (entry,) = journal(database_url)
+    saved = json.loads(plan.read_text(encoding="utf-8"))
+    assert entry["config_digest"] == saved["config_digest"]
+    assert entry["plan"]["changes"] == saved["changes"]
+
+
+def test_a_saved_plan_is_stale_once_a_row_it_touches_changed(
+    database_url: str, tmp_path: Path
+) -> None:
+    execute(
+        database_url,
+        "INSERT INTO providers (name, type) VALUES ('openai', 'openai')",
+        "INSERT INTO profiles (name, provider, model) VALUES ('quick', 'openai', 'old')",
+    )
+    plan = save_plan(tmp_path, database_url)
+    execute(database_url, "UPDATE profiles SET model = 'edited' WHERE name = 'quick'")
+    before = snapshot(database_url)
+    result = reconcile("apply", str(plan), "--database-url", database_url)
+    assert result.exit_code == 4, result.output
+    assert "plan.stale" in result.output
+    assert (
+        'profile quick: the database row changed since the plan was made: model: "old" -> "edited"'
+        in result.output
+    )
+    assert snapshot(database_url) == before
+
+
+def test_a_saved_plan_is_stale_when_a_change_appears(database_url: str, tmp_path: Path) -> None:
+    plan = save_plan(tmp_path, database_url)
+    execute(
+        database_url,
+        "INSERT INTO providers (name, type) VALUES ('eu', 'openai')",
+    )
+    before = snapshot(database_url)
+    result = reconcile("apply", str(plan), "--database-url", database_url)
+    assert result.exit_code == 4, result.output
+    assert "provider eu: the reviewed plan would create it (declared)" in result.output
+    assert snapshot(database_url) == before
+
+
+def test_a_saved_plan_still_applies_after_an_unrelated_row_changed(
+    database_url: str, tmp_path: Path
+) -> None:
+    execute(
+        database_url,
+        "INSERT INTO providers (name, type) VALUES ('lab', 'ollama')",
+        "INSERT INTO provider_connections (name, provider, auth)"
+        """ VALUES ('lab-local', 'lab', '{"type": "none"}')""",
+        "INSERT INTO profiles (name, provider, model, provider_connection)"
+        " VALUES ('side', 'lab', 'llama3', 'lab-local')",
+    )
+    plan = save_plan(tmp_path, database_url)
+    execute(database_url, "UPDATE profiles SET model = 'llama4' WHERE name = 'side'")
+    result = reconcile("apply", str(plan), "--database-url", database_url)
+    assert result.exit_code == 0, result.output
+    assert scalar(database_url, "SELECT model FROM profiles WHERE name = 'side'") == "llama4"
+    assert len(journal(database_url)) == 1
+
+
+def test_a_saved_plan_keeps_the_force_it_was_made_with(database_url: str, tmp_path: Path) -> None:
+    first = tmp_path / "first.yaml"
+    first.write_text(CONFIG, encoding="utf-8")
+    assert (
+        reconcile("apply", "-f", str(first), "--yes", "--database-url", database_url).exit_code == 0
+    )
+    execute(
+        database_url,
+        "INSERT INTO profiles (name, provider, model, provider_connection)"
+        " VALUES ('legacy', 'eu', 'm', 'eu-key')",
+    )
+    unforced = save_plan(tmp_path, database_url, "version: 1\n")
+    assert reconcile("apply", str(unforced), "--database-url", database_url).exit_code == 3
+    forced = save_plan(tmp_path, database_url, "version: 1\n", force=True)
+    result = reconcile("apply", str(forced), "--database-url", database_url)
+    assert result.exit_code == 0, result.output
+    assert scalar(database_url, "SELECT count(*) FROM profiles WHERE name = 'legacy'") == 0
+
+
+def test_a_file_that_is_not_a_plan_is_refused(database_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text('{"format_version": 1}', encoding="utf-8")
+    result = reconcile("apply", str(path), "--database-url", database_url)
+    assert result.exit_code == 1
+    assert "not a plan file from `reconcile plan --out`" in result.output
+    missing = reconcile("apply", str(tmp_path / "nope.json"), "--database-url", database_url)
+    assert missing.exit_code == 1
+    assert "cannot read the plan file" in missing.output
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("reconciler.cli.apply._interactive", lambda: True)
+
+
+@pytest.mark.usefixtures("terminal")
+def test_interactive_apply_shows_the_plan_and_asks(database_url: str, tmp_path: Path) -> None:
+    config = tmp_path / "reconcile.yaml"
+    config.write_text(CONFIG, encoding="utf-8")
+    declined = reconcile("apply", "-f", str(config), "--database-url", database_url, input="n\n")
+    assert declined.exit_code == 1
+    assert "+ writer" in declined.output
+    assert "Apply these changes? [y/N]" in declined.output
+    assert "apply cancelled; nothing was changed" in declined.output
+    assert snapshot(database_url)["profiles"] == []
+    accepted = reconcile("apply", "-f", str(config), "--database-url", database_url, input="y\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert len(journal(database_url)) == 1
+
+
+@pytest.mark.usefixtures("terminal")
+def test_interactive_apply_rechecks_the_plan_it_showed(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "reconcile.yaml"
+    config.write_text(CONFIG, encoding="utf-8")
+
+    def someone_else_writes_then_yes(*_args: object, **_kwargs: object) -> bool:
+        execute(database_url, "INSERT INTO providers (name, type) VALUES ('eu', 'gemini')")
+        return True
+
+    monkeypatch.setattr(click, "confirm", someone_else_writes_then_yes)
+    result = reconcile("apply", "-f", str(config), "--database-url", database_url)
+    assert result.exit_code == 4, result.output
+    assert scalar(database_url, "SELECT count(*) FROM profiles") == 0
