@@ -1,0 +1,120 @@
+"""Database URLs and engines: where the URL comes from, how it is shown, how it is opened."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from sqlalchemy import URL, Engine, event, exc
+
+from reconciler.errors import DatabaseError
+from reconciler.store.failures import redact, translated
+
+DEFAULT_URL = "sqlite:///reconcile.db"
+URL_VARIABLE = "RECONCILE_DATABASE_URL"
+CONNECT_TIMEOUT = 5
+"""Seconds to wait for a server before calling it unreachable."""
+
+_DEFAULT_DRIVERS = {
+    "postgres": "postgresql+psycopg",
+    "postgresql": "postgresql+psycopg",
+    "mysql": "mysql+pymysql",
+    "mariadb": "mariadb+pymysql",
+}
+_EXTRAS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
+_URL_SHAPE = (
+    "expected dialect[+driver]://user[:password]@host[:port]/database,"
+    " e.g. postgresql://app@db/prod or sqlite:///reconcile.db"
+)
+
+
+def resolve_url(option: str | None, environ: Mapping[str, str] = os.environ) -> str:
+    """``--database-url`` if given, else ``$RECONCILE_DATABASE_URL``, else ``sqlite:///reconcile.db``."""
+    return option or environ.get(URL_VARIABLE) or DEFAULT_URL
+
+
+def parse_url(url: str | URL) -> URL:
+    """The URL as SQLAlchemy's `URL`, with our drivers filled in (psycopg 3, PyMySQL)."""
+    try:
+        parsed = sa.make_url(url)
+    except (exc.ArgumentError, ValueError) as error:
+        raise DatabaseError(f"invalid database URL {redact(url)!r}: {_URL_SHAPE}") from error
+    drivername = _DEFAULT_DRIVERS.get(parsed.drivername, parsed.drivername)
+    parsed = parsed.set(drivername=drivername)
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", *_EXTRAS):
+        raise DatabaseError(
+            f"unsupported database {backend!r} in {redact(parsed)}:"
+            " use sqlite, postgresql, mysql or mariadb"
+        )
+    return parsed
+
+
+def open_engine(url: str | URL, *, read_only: bool = False) -> Engine:
+    """An engine on ``url``, checked by connecting once; driver errors become `DatabaseError`.
+
+    ``read_only`` is for ``plan``: sessions are read-only on PostgreSQL and MySQL, and an SQLite
+    file is opened read-only; a missing SQLite file is not created but reads as an empty
+    database (an in-memory one).
+    """
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = _create(_sqlite_url(parsed, read_only), {})
+        event.listen(engine, "connect", _enforce_foreign_keys)
+    else:
+        engine = _create(parsed, _server_options(parsed, read_only))
+    with translated(parsed), engine.connect():
+        pass
+    return engine
+
+
+def _create(url: URL, connect_args: dict[str, Any]) -> Engine:
+    try:
+        return sa.create_engine(url, connect_args=connect_args)
+    except ImportError as error:
+        backend = url.get_backend_name()
+        raise DatabaseError(
+            f"the {backend} driver is not installed ({error.name or error}):"
+            f" pip install 'reconciler[{_EXTRAS.get(backend, backend)}]'"
+        ) from error
+    except exc.NoSuchModuleError as error:
+        raise DatabaseError(
+            f"unknown database driver {url.drivername!r} in {redact(url)}: {_URL_SHAPE}"
+        ) from error
+
+
+def _server_options(url: URL, read_only: bool) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    if "connect_timeout" not in url.query:
+        options["connect_timeout"] = CONNECT_TIMEOUT
+    if url.get_backend_name() == "postgresql":
+        if read_only:
+            options["options"] = "-c default_transaction_read_only=on"
+    else:
+        if "charset" not in url.query:
+            options["charset"] = "utf8mb4"
+        if read_only:
+            options["init_command"] = "SET SESSION TRANSACTION READ ONLY"
+    return options
+
+
+def _sqlite_url(url: URL, read_only: bool) -> URL:
+    database = url.database or ""
+    in_memory = database in ("", ":memory:") or "uri" in url.query
+    if not read_only or in_memory:
+        return url
+    path = Path(database).resolve()
+    if not path.exists():
+        return URL.create("sqlite")  # in memory: reads as empty, writes nothing
+    return url.set(database=f"file:{quote(str(path))}", query={"mode": "ro", "uri": "true"})
+
+
+def _enforce_foreign_keys(dbapi_connection: Any, _record: object) -> None:
+    # SQLite leaves foreign keys off unless each connection turns them on.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

@@ -1,0 +1,76 @@
+"""Schema migrations: bring a database to the newest Alembic revision shipped in the package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine
+
+from reconciler.store.failures import translated
+
+VERSION_TABLE = "reconcile_schema_version"
+"""Our own Alembic version table, so an application's ``alembic_version`` is never touched."""
+
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass(frozen=True, slots=True)
+class Upgrade:
+    """What `upgrade` did: the revision before (``None``: no schema) and after."""
+
+    before: str | None
+    after: str
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def _config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.attributes["version_table"] = VERSION_TABLE
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest revision this version of the tool ships."""
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    if head is None:  # pragma: no cover - the package always ships a revision
+        raise RuntimeError("no migration revisions found")
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision the database is at, ``None`` when it has no schema; creates nothing."""
+    context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
+    return context.get_current_revision()
+
+
+def upgrade(bind: Engine | Connection) -> Upgrade:
+    """Migrate to the newest revision; a database already there is left untouched.
+
+    Given an engine, runs in its own transaction and commits. Given a connection (for instance
+    one that holds the apply lock), runs on it and leaves committing to the caller.
+    """
+    if isinstance(bind, Engine):
+        with translated(bind.url), bind.begin() as connection:
+            return _upgrade(connection)
+    with translated(bind.engine.url):
+        return _upgrade(bind)
+
+
+def _upgrade(connection: Connection) -> Upgrade:
+    before = current_revision(connection)
+    command.upgrade(_config(connection), "head")
+    after = current_revision(connection)
+    if after is None:  # pragma: no cover - alembic just wrote it
+        raise RuntimeError("migration left no revision behind")
+    return Upgrade(before, after)

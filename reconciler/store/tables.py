@@ -1,0 +1,136 @@
+"""The four tables of the reconciler, as SQLAlchemy Core tables.
+
+This is the schema the code reads and writes. The database gets it from the Alembic revisions in
+``migrations/``, never from ``metadata.create_all``; a test checks that the two agree on every
+backend. Every column an application may leave out of a plain-SQL ``INSERT`` is nullable or has a
+server default.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+from sqlalchemy.schema import SchemaItem
+
+MYSQL = ("mysql", "mariadb")
+
+NAME_LENGTH = 255
+
+
+def name_type() -> sa.types.TypeEngine[str]:
+    """A row name: exact, case-sensitive comparison on every backend (``utf8mb4_bin`` on MySQL)."""
+    return sa.String(NAME_LENGTH).with_variant(
+        mysql.VARCHAR(NAME_LENGTH, charset="utf8mb4", collation="utf8mb4_bin"), *MYSQL
+    )
+
+
+def long_text_type() -> sa.types.TypeEngine[str]:
+    """Free text that may exceed MySQL's 64 KiB ``TEXT`` (a system prompt)."""
+    return sa.Text().with_variant(mysql.MEDIUMTEXT(), *MYSQL)
+
+
+TABLE_OPTIONS: dict[str, Any] = {
+    "mysql_engine": "InnoDB",
+    "mysql_charset": "utf8mb4",
+    "mysql_collate": "utf8mb4_bin",
+}
+
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+MANAGED_BY_VALUES = ("config", "seed", "backfill")
+
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _now() -> sa.TextClause:
+    return sa.text("CURRENT_TIMESTAMP")
+
+
+def _bookkeeping() -> list[SchemaItem]:
+    """``managed_by`` and the two timestamps every row of the three tables carries."""
+    return [
+        sa.Column("managed_by", sa.String(16), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=_now()),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=_now()),
+    ]
+
+
+def _managed_by_check() -> sa.CheckConstraint:
+    allowed = ", ".join(f"'{value}'" for value in MANAGED_BY_VALUES)
+    return sa.CheckConstraint(f"managed_by IN ({allowed})", name="managed_by")
+
+
+def _reference(column: str, target: str, *, nullable: bool) -> sa.Column[str]:
+    return sa.Column(
+        column, name_type(), sa.ForeignKey(target, ondelete="RESTRICT"), nullable=nullable
+    )
+
+
+providers = sa.Table(
+    "providers",
+    metadata,
+    sa.Column("name", name_type(), primary_key=True),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("base_url", sa.Text(), nullable=True),
+    sa.Column("enabled", sa.Boolean(), nullable=False, server_default=sa.true()),
+    *_bookkeeping(),
+    _managed_by_check(),
+    **TABLE_OPTIONS,
+)
+
+provider_connections = sa.Table(
+    "provider_connections",
+    metadata,
+    sa.Column("name", name_type(), primary_key=True),
+    _reference("provider", "providers.name", nullable=False),
+    sa.Column("auth", sa.JSON(), nullable=False),
+    *_bookkeeping(),
+    _managed_by_check(),
+    sa.Index(None, "provider"),
+    **TABLE_OPTIONS,
+)
+
+profiles = sa.Table(
+    "profiles",
+    metadata,
+    sa.Column("name", name_type(), primary_key=True),
+    _reference("provider", "providers.name", nullable=False),
+    sa.Column("model", sa.String(255), nullable=False),
+    _reference("provider_connection", "provider_connections.name", nullable=True),
+    sa.Column("source", sa.String(16), nullable=True),
+    sa.Column("label", sa.Text(), nullable=True),
+    sa.Column("description", long_text_type(), nullable=True),
+    sa.Column("system_prompt", long_text_type(), nullable=True),
+    sa.Column("temperature", sa.Double(), nullable=True),
+    sa.Column("max_tokens", sa.Integer(), nullable=True),
+    *_bookkeeping(),
+    _managed_by_check(),
+    sa.Index(None, "provider"),
+    sa.Index(None, "provider_connection"),
+    **TABLE_OPTIONS,
+)
+
+reconcile_journal = sa.Table(
+    "reconcile_journal",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False, server_default=_now()),
+    sa.Column("actor", sa.String(255), nullable=False),
+    sa.Column("tool_version", sa.String(64), nullable=False),
+    sa.Column("config_digest", sa.String(80), nullable=False),
+    sa.Column("state_before", sa.String(80), nullable=False),
+    sa.Column("state_after", sa.String(80), nullable=False),
+    sa.Column("summary", sa.JSON(), nullable=False),
+    sa.Column("plan", sa.JSON(), nullable=False),
+    **TABLE_OPTIONS,
+)
+
+STATE_TABLES = (providers, provider_connections, profiles)
+"""The tables that make up a `DatabaseState`, in dependency order."""

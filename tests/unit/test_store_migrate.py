@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from reconciler.store import current_revision, head_revision, open_engine, upgrade
+from reconciler.store.migrate import VERSION_TABLE
+from reconciler.store.tables import metadata
+
+STATE_TABLES = {"providers", "provider_connections", "profiles", "reconcile_journal"}
+
+# The schema every backend must end up with: columns in order with their nullability.
+COLUMNS = {
+    "providers": [
+        ("name", False),
+        ("type", False),
+        ("base_url", True),
+        ("enabled", False),
+        ("managed_by", True),
+        ("created_at", False),
+        ("updated_at", False),
+    ],
+    "provider_connections": [
+        ("name", False),
+        ("provider", False),
+        ("auth", False),
+        ("managed_by", True),
+        ("created_at", False),
+        ("updated_at", False),
+    ],
+    "profiles": [
+        ("name", False),
+        ("provider", False),
+        ("model", False),
+        ("provider_connection", True),
+        ("source", True),
+        ("label", True),
+        ("description", True),
+        ("system_prompt", True),
+        ("temperature", True),
+        ("max_tokens", True),
+        ("managed_by", True),
+        ("created_at", False),
+        ("updated_at", False),
+    ],
+    "reconcile_journal": [
+        ("id", False),
+        ("applied_at", False),
+        ("actor", False),
+        ("tool_version", False),
+        ("config_digest", False),
+        ("state_before", False),
+        ("state_after", False),
+        ("summary", False),
+        ("plan", False),
+    ],
+}
+FOREIGN_KEYS = {
+    ("provider_connections", "fk_provider_connections_provider", ("provider",), "providers"),
+    ("profiles", "fk_profiles_provider", ("provider",), "providers"),
+    (
+        "profiles",
+        "fk_profiles_provider_connection",
+        ("provider_connection",),
+        "provider_connections",
+    ),
+}
+INDEXES = {
+    ("provider_connections", "ix_provider_connections_provider", ("provider",)),
+    ("profiles", "ix_profiles_provider", ("provider",)),
+    ("profiles", "ix_profiles_provider_connection", ("provider_connection",)),
+}
+
+
+@pytest.fixture
+def engine(empty_database_url: str) -> Iterator[sa.Engine]:
+    engine = open_engine(empty_database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def migrated(engine: sa.Engine) -> sa.Engine:
+    upgrade(engine)
+    return engine
+
+
+def test_upgrade_creates_the_schema_at_head(engine: sa.Engine) -> None:
+    result = upgrade(engine)
+    assert (result.before, result.after, result.changed) == (None, head_revision(), True)
+    tables = set(sa.inspect(engine).get_table_names())
+    assert tables == STATE_TABLES | {VERSION_TABLE}
+
+
+def test_upgrade_twice_is_a_no_op(migrated: sa.Engine) -> None:
+    before = _schema_image(migrated)
+    again = upgrade(migrated)
+    assert (again.before, again.after, again.changed) == (head_revision(), head_revision(), False)
+    assert _schema_image(migrated) == before
+
+
+def test_columns_are_the_same_on_every_backend(migrated: sa.Engine) -> None:
+    inspector = sa.inspect(migrated)
+    for table, expected in COLUMNS.items():
+        actual = [(c["name"], c["nullable"]) for c in inspector.get_columns(table)]
+        assert actual == expected, table
+
+
+def test_foreign_keys_restrict_deletes(migrated: sa.Engine) -> None:
+    inspector = sa.inspect(migrated)
+    found = {
+        (table, fk["name"], tuple(fk["constrained_columns"]), fk["referred_table"])
+        for table in COLUMNS
+        for fk in inspector.get_foreign_keys(table)
+    }
+    assert found == FOREIGN_KEYS
+    assert _delete_rules(migrated) == {name: "RESTRICT" for _, name, _, _ in FOREIGN_KEYS}
+
+
+def test_indexes(migrated: sa.Engine) -> None:
+    inspector = sa.inspect(migrated)
+    found = {
+        (table, index["name"], tuple(index["column_names"]))
+        for table in COLUMNS
+        for index in inspector.get_indexes(table)
+        if index["name"] in {name for _, name, _ in INDEXES}
+    }
+    assert found == INDEXES
+
+
+def test_migrations_match_the_table_definitions(migrated: sa.Engine) -> None:
+    # Server defaults are checked by behaviour (plain-SQL inserts) since MySQL reflects
+    # `true` as '1'; types and everything else must agree exactly.
+    with migrated.connect() as connection:
+        context = MigrationContext.configure(
+            connection,
+            opts={"compare_type": True, "include_name": _not_version_table},
+        )
+        assert compare_metadata(context, metadata) == []
+
+
+def test_names_compare_case_sensitively(migrated: sa.Engine, backend: str) -> None:
+    if backend == "mysql":
+        with migrated.connect() as connection:
+            collations = connection.execute(
+                sa.text(
+                    "SELECT table_name, column_name, collation_name FROM information_schema.columns"
+                    " WHERE table_schema = DATABASE() AND column_name IN"
+                    " ('name', 'provider', 'provider_connection')"
+                    " AND table_name != :version"
+                ),
+                {"version": VERSION_TABLE},
+            ).all()
+        assert len(collations) == 6
+        assert {row[2] for row in collations} == {"utf8mb4_bin"}
+    with migrated.begin() as connection:
+        connection.execute(
+            sa.text("INSERT INTO providers (name, type) VALUES ('GPU-BOX', 'ollama')")
+        )
+        connection.execute(
+            sa.text("INSERT INTO providers (name, type) VALUES ('gpu-box', 'ollama')")
+        )
+        count = connection.execute(sa.text("SELECT COUNT(*) FROM providers")).scalar_one()
+        found = connection.execute(
+            sa.text("SELECT name FROM providers WHERE name = 'gpu-box'")
+        ).all()
+    assert (count, [row[0] for row in found]) == (2, ["gpu-box"])
+
+
+def test_upgrade_on_a_connection_leaves_the_commit_to_the_caller(engine: sa.Engine) -> None:
+    with engine.connect() as connection:
+        result = upgrade(connection)
+        assert result.after == head_revision()
+        connection.commit()
+    with engine.connect() as connection:
+        assert current_revision(connection) == head_revision()
+
+
+def test_current_revision_of_an_empty_database_creates_nothing(engine: sa.Engine) -> None:
+    with engine.connect() as connection:
+        assert current_revision(connection) is None
+    assert sa.inspect(engine).get_table_names() == []
+
+
+def _not_version_table(name: str | None, type_: str, _parent: Any) -> bool:
+    return not (type_ == "table" and name == VERSION_TABLE)
+
+
+def _schema_image(engine: sa.Engine) -> dict[str, Any]:
+    inspector = sa.inspect(engine)
+    with engine.connect() as connection:
+        revision = current_revision(connection)
+    return {
+        "revision": revision,
+        "tables": {
+            table: [
+                (c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)
+            ]
+            for table in sorted(inspector.get_table_names())
+        },
+    }
+
+
+def _delete_rules(engine: sa.Engine) -> dict[str, str]:
+    """The ON DELETE rule of each foreign key, read from the catalog of each backend."""
+    if engine.dialect.name in ("mysql", "mariadb"):
+        query = (
+            "SELECT constraint_name, delete_rule FROM information_schema.referential_constraints"
+            " WHERE constraint_schema = DATABASE()"
+        )
+        with engine.connect() as connection:
+            return {row[0]: row[1] for row in connection.execute(sa.text(query))}
+    inspector = sa.inspect(engine)
+    return {
+        fk["name"]: (fk["options"].get("ondelete") or "").upper()
+        for table in COLUMNS
+        for fk in inspector.get_foreign_keys(table)
+        if fk["name"]
+    }

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from reconciler.errors import DatabaseError
+from reconciler.model import Auth, Connection, DatabaseState, ManagedBy, Profile, Provider
+from reconciler.store import open_engine, read_state
+from reconciler.store.tables import profiles, provider_connections, providers
+
+PROVIDERS = [
+    Provider("openai", "openai", managed_by=ManagedBy.SEED),
+    Provider("GPU-BOX", "ollama", "http://gpu:11434", False, None),
+    Provider("gpu-box", "ollama", "http://other:11434", True, ManagedBy.CONFIG),
+]
+CONNECTIONS = [
+    Connection("openai-managed", "openai", Auth("platform"), ManagedBy.SEED),
+    Connection("openai-personal", "openai", Auth("api_key", "credential/openai/api_key")),
+    Connection("Legacy_Local", "GPU-BOX", Auth("none"), ManagedBy.BACKFILL),
+]
+PROFILES = [
+    Profile("bare", "openai", "gpt-5-mini"),
+    Profile(
+        "full",
+        "openai",
+        "gpt-5",
+        provider_connection="openai-personal",
+        source="user",
+        label="Full ✓",
+        description="every field\nset",
+        system_prompt="Be brief. " * 1000,
+        temperature=0.7,
+        max_tokens=4096,
+        managed_by=ManagedBy.CONFIG,
+    ),
+    Profile("Legacy_Bot", "GPU-BOX", "llama3", "Legacy_Local", temperature=2.0, max_tokens=1),
+]
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[sa.Engine]:
+    engine = open_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def test_every_field_round_trips(engine: sa.Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(sa.insert(providers), [_values(row) for row in PROVIDERS])
+        connection.execute(
+            sa.insert(provider_connections),
+            [{**_values(row), "auth": row.auth.image()} for row in CONNECTIONS],
+        )
+        connection.execute(sa.insert(profiles), [_values(row) for row in PROFILES])
+    with engine.connect() as connection:
+        state = read_state(connection)
+    assert state == DatabaseState(
+        providers={row.name: row for row in PROVIDERS},
+        connections={row.name: row for row in CONNECTIONS},
+        profiles={row.name: row for row in PROFILES},
+    )
+    for expected in (*PROVIDERS, *CONNECTIONS, *PROFILES):
+        read = {**state.providers, **state.connections, **state.profiles}[expected.name]
+        assert read.managed_by is expected.managed_by, expected.name
+    assert isinstance(state.providers["GPU-BOX"].enabled, bool)
+
+
+def test_auth_written_by_plain_sql_reads_as_auth(engine: sa.Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO providers (name, type) VALUES ('p', 'openai')"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO provider_connections (name, provider, auth) VALUES"
+                """ ('c', 'p', '{"credential": "credential/p/key", "type": "api_key"}')"""
+            )
+        )
+        state = read_state(connection)
+    assert state.connections["c"].auth == Auth("api_key", "credential/p/key")
+    assert state.providers["p"] == Provider("p", "openai", None, True)
+
+
+def test_an_empty_schema_reads_as_empty(engine: sa.Engine) -> None:
+    with engine.connect() as connection:
+        assert read_state(connection) == DatabaseState()
+
+
+def test_a_missing_schema_reads_as_empty_and_creates_nothing(
+    empty_database_url: str, backend: str
+) -> None:
+    engine = open_engine(empty_database_url, read_only=True)
+    with engine.connect() as connection:
+        assert read_state(connection) == DatabaseState()
+    engine.dispose()
+    if backend == "sqlite":
+        assert not Path(sa.make_url(empty_database_url).database or "").exists()
+    else:
+        writable = open_engine(empty_database_url)
+        assert sa.inspect(writable).get_table_names() == []
+        writable.dispose()
+
+
+def test_read_only_engine_refuses_writes(database_url: str) -> None:
+    engine = open_engine(database_url, read_only=True)
+    try:
+        with pytest.raises(sa.exc.DBAPIError), engine.begin() as connection:
+            connection.execute(sa.insert(providers).values(name="p", type="openai"))
+    finally:
+        engine.dispose()
+    check = open_engine(database_url)
+    with check.connect() as connection:
+        assert read_state(connection) == DatabaseState()
+    check.dispose()
+
+
+def test_an_incomplete_schema_is_an_error(empty_database_url: str) -> None:
+    engine = open_engine(empty_database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text("CREATE TABLE providers (name VARCHAR(10))"))
+        expected = r"incomplete reconciler schema .*: run reconcile db upgrade"
+        with pytest.raises(DatabaseError, match=expected), engine.connect() as connection:
+            read_state(connection)
+    finally:
+        engine.dispose()
+
+
+def _values(row: Provider | Connection | Profile) -> dict[str, object]:
+    values = row.image()
+    values["managed_by"] = None if row.managed_by is None else row.managed_by.value
+    return values
