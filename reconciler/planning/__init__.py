@@ -1,0 +1,19 @@
+"""The pure plan engine: (desired config, database state) -> `Plan`. No I/O, no printing."""
+
+from __future__ import annotations
+
+from reconciler.planning.backfill import derive_connection
+from reconciler.planning.plan import Action, Blocked, Change, FieldDiff, Plan, Reason, Summary
+from reconciler.planning.planner import make_plan
+
+__all__ = [
+    "Action",
+    "Blocked",
+    "Change",
+    "FieldDiff",
+    "Plan",
+    "Reason",
+    "Summary",
+    "derive_connection",
+    "make_plan",
+]

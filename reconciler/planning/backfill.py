@@ -1,0 +1,103 @@
+"""Backfill: derive ``provider_connection`` for every profile of the end state that lacks one.
+
+The derivation reads the profile's provider and the effective inference mode, never ``source``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from reconciler.canonical import PLATFORM_PROVIDERS
+from reconciler.model import Auth, Connection, InferenceMode, Kind, ManagedBy, Profile, Provider
+from reconciler.planning.draft import Draft
+from reconciler.planning.guard import Referrers
+from reconciler.planning.plan import Blocked, Reason
+
+
+def derive_connection(provider: Provider, mode: InferenceMode) -> Connection:
+    """The connection a profile of ``provider`` gets when it names none (DESIGN §6).
+
+    ``ollama`` providers get ``<P>-local`` (auth none); in managed mode the canonical platform
+    providers get ``<P>-managed``; every other case ``<P>-personal`` with an api_key credential.
+    """
+    name = provider.name
+    if provider.type == "ollama":
+        return Connection(f"{name}-local", name, Auth("none"), ManagedBy.BACKFILL)
+    if mode is InferenceMode.MANAGED and name in PLATFORM_PROVIDERS:
+        return Connection(f"{name}-managed", name, Auth("platform"), ManagedBy.BACKFILL)
+    return Connection(
+        f"{name}-personal", name, Auth("api_key", f"credential/{name}/api_key"), ManagedBy.BACKFILL
+    )
+
+
+def hand_back_derived(draft: Draft, referrers: Referrers) -> None:
+    """Keep a leaving ``config`` connection that backfill still derives for a surviving profile."""
+    for (kind, name), reason in sorted(draft.deletes.items()):
+        if kind is not Kind.CONNECTION or reason is not Reason.REMOVED:
+            continue
+        leaving = draft.state.connections[name]
+        users = referrers.of_provider.get(leaving.provider, ())
+        if any(
+            _derives(draft, user, leaving) for user_kind, user in users if user_kind is Kind.PROFILE
+        ):
+            _hand_back(draft, leaving)
+
+
+def _derives(draft: Draft, profile_name: str, connection: Connection) -> bool:
+    profile = draft.profiles.get(profile_name)
+    if profile is None or profile.provider_connection not in (None, "", connection.name):
+        return False
+    provider = draft.providers.get(profile.provider)
+    return provider is not None and derive_connection(provider, draft.mode).name == connection.name
+
+
+def _hand_back(draft: Draft, leaving: Connection) -> None:
+    del draft.deletes[(Kind.CONNECTION, leaving.name)]
+    draft.touch(Kind.CONNECTION, replace(leaving, managed_by=ManagedBy.BACKFILL), Reason.BACKFILL)
+
+
+def backfill(draft: Draft) -> None:
+    """Give every surviving profile without ``provider_connection`` its derived connection."""
+    empty = [profile for profile in draft.profiles.values() if not profile.provider_connection]
+    for profile in empty:
+        provider = draft.providers.get(profile.provider)
+        if provider is None:
+            continue  # an unknown provider: the reference check reports it
+        derived = derive_connection(provider, draft.mode)
+        if not _settle(draft, profile, derived):
+            continue
+        filled = replace(profile, provider_connection=derived.name)
+        draft.touch(Kind.PROFILE, filled, Reason.BACKFILL)
+
+
+def _settle(draft: Draft, profile: Profile, derived: Connection) -> bool:
+    """Make sure ``derived`` exists in the end state; refuse the profile when it cannot."""
+    key = (Kind.CONNECTION, derived.name)
+    if draft.deletes.get(key) is Reason.REMOVED:
+        leaving = draft.state.connections[derived.name]
+        if leaving.provider == profile.provider:
+            _hand_back(draft, leaving)
+            return True
+    existing = draft.connections.get(derived.name)
+    if existing is None and key not in draft.deletes:
+        draft.touch(Kind.CONNECTION, derived, Reason.BACKFILL)
+        return True
+    if existing is not None and existing.provider == profile.provider:
+        return True
+    why = (
+        "this plan deletes it"
+        if existing is None
+        else f"it exists for provider {existing.provider}"
+    )
+    draft.refuse(
+        Blocked(
+            Kind.PROFILE,
+            profile.name,
+            draft.action(Kind.PROFILE, profile.name),
+            "backfill.conflict",
+            f"profile {profile.name} needs the derived connection {derived.name} (provider"
+            f" {profile.provider}) but {why}; declare provider_connection for the profile",
+            connection=derived.name,
+        )
+    )
+    return False

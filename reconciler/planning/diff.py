@@ -1,0 +1,119 @@
+"""Declared rows against database rows: typed field compare, create, update, adopt and prune."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from reconciler import canonical
+from reconciler.model import Kind, ManagedBy, Profile, Row
+from reconciler.planning.draft import SECTIONS, Draft, table
+from reconciler.planning.plan import Action, Blocked, FieldDiff, Reason
+
+
+def _as_float(value: Any) -> Any:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+def _as_enabled(value: Any) -> Any:
+    return True if value is None else bool(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+_NORMALISE: dict[str, Callable[[Any], Any]] = {"enabled": _as_enabled, "temperature": _as_float}
+
+
+def _fields(kind: Kind, row: Row) -> dict[str, Any]:
+    """The compared fields of a row, flat: ``auth`` as ``auth.type``, ``auth.credential``."""
+    image = row.image()
+    del image["name"]
+    if kind is Kind.CONNECTION:
+        auth = image.pop("auth")
+        image.update({f"auth.{key}": value for key, value in auth.items()})
+    return image
+
+
+def field_diffs(kind: Kind, before: Row, after: Row) -> tuple[FieldDiff, ...]:
+    """The fields that differ, as normalised typed values.
+
+    An omitted optional field equals NULL (``enabled``: true), ``1`` equals ``1.0``, ``auth``
+    compares as a mapping; ``managed_by`` and timestamps are not fields at all.
+    """
+    if before == after:
+        return ()
+    old, new = _fields(kind, before), _fields(kind, after)
+    diffs = []
+    for name in dict.fromkeys([*old, *new]):
+        normalise = _NORMALISE.get(name, _same)
+        was, now = normalise(old.get(name)), normalise(new.get(name))
+        if was != now:
+            diffs.append(FieldDiff(name, was, now))
+    return tuple(diffs)
+
+
+def owned(row: Row, owner: ManagedBy | None) -> Row:
+    return row if row.managed_by is owner else replace(row, managed_by=owner)
+
+
+def _with_kept_connection(want: Profile, have: Row | None) -> Profile:
+    """A config profile that omits ``provider_connection`` keeps the database's value."""
+    if want.provider_connection is not None or not isinstance(have, Profile):
+        return want
+    if not have.provider_connection:
+        return want
+    return replace(want, provider_connection=have.provider_connection)
+
+
+def declare(draft: Draft) -> None:
+    """Create, update or adopt every declared row that is not canonical (seed handles those)."""
+    for kind, canon in (
+        (Kind.PROVIDER, canonical.PROVIDERS),
+        (Kind.CONNECTION, canonical.CONNECTIONS),
+        (Kind.PROFILE, {}),
+    ):
+        have_rows = table(draft.state, kind)
+        for name, want in table(draft.desired, kind).items():
+            if name in canon:
+                continue
+            have = have_rows.get(name)
+            if isinstance(want, Profile):
+                want = _with_kept_connection(want, have)
+            if have is None:
+                draft.touch(kind, owned(want, ManagedBy.CONFIG), Reason.DECLARED)
+            elif have.managed_by is not ManagedBy.CONFIG:
+                draft.touch(kind, owned(want, ManagedBy.CONFIG), Reason.ADOPT)
+            elif want != have and field_diffs(kind, have, want):
+                draft.touch(kind, owned(want, ManagedBy.CONFIG), Reason.DECLARED)
+
+
+def prune(draft: Draft) -> None:
+    """Delete the rows the config owned that left it; refuse it for a canonical name."""
+    for kind, canon in (
+        (Kind.PROVIDER, canonical.PROVIDERS),
+        (Kind.CONNECTION, canonical.CONNECTIONS),
+        (Kind.PROFILE, {}),
+    ):
+        declared = table(draft.desired, kind)
+        for name, have in table(draft.state, kind).items():
+            if have.managed_by is not ManagedBy.CONFIG or name in declared:
+                continue
+            if name in canon:
+                draft.refuse(_canonical_delete(kind, name))
+            else:
+                draft.delete(kind, name, Reason.REMOVED)
+
+
+def _canonical_delete(kind: Kind, name: str) -> Blocked:
+    return Blocked(
+        kind,
+        name,
+        Action.DELETE,
+        "delete.canonical",
+        f"{kind} {name} is canonical and is never deleted, even with --force; its row says"
+        f" managed_by config but the config does not declare it (declare it in {SECTIONS[kind]}"
+        " exactly as defined in code)",
+    )

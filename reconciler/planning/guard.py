@@ -1,0 +1,107 @@
+"""The delete guard: refuse deleting what a surviving row references, or, with --force, cascade.
+
+Only references the config does not name are guarded: a config row that names a row this plan
+deletes is a dangling reference, reported by the reference check and untouched by --force.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from reconciler.model import Kind
+from reconciler.planning.draft import Draft, is_protected, table
+from reconciler.planning.plan import Action, Blocked, Reason
+
+Referrer = tuple[Kind, str]
+
+
+@dataclass
+class Referrers:
+    """Who references whom in the end state, indexed once so each lookup is O(referrers)."""
+
+    of_provider: dict[str, list[Referrer]] = field(default_factory=lambda: defaultdict(list))
+    of_connection: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def index(cls, draft: Draft) -> Referrers:
+        found = cls()
+        for name, connection in draft.connections.items():
+            found.of_provider[connection.provider].append((Kind.CONNECTION, name))
+        for name, profile in draft.profiles.items():
+            found.of_provider[profile.provider].append((Kind.PROFILE, name))
+            if profile.provider_connection:
+                found.of_connection[profile.provider_connection].append(name)
+        return found
+
+
+def guard_providers(draft: Draft, referrers: Referrers) -> None:
+    """Refuse or, with --force, cascade each provider delete to its connections and profiles."""
+    for kind, name in sorted(key for key in draft.deletes if key[0] is Kind.PROVIDER):
+        live = [
+            (ref_kind, ref_name)
+            for ref_kind, ref_name in referrers.of_provider.get(name, ())
+            if ref_name in draft.end(ref_kind) and ref_name not in table(draft.desired, ref_kind)
+        ]
+        if not live:
+            continue
+        if not draft.force:
+            draft.refuse(_referenced(kind, name, live))
+            draft.keep(kind, name)
+            continue
+        for ref_kind, ref_name in sorted(live):
+            _cascade(draft, ref_kind, ref_name, (kind, name))
+
+
+def guard_connections(draft: Draft, referrers: Referrers) -> None:
+    """Refuse or, with --force, empty (then backfill) the profiles of each connection delete."""
+    for kind, name in sorted(key for key in draft.deletes if key[0] is Kind.CONNECTION):
+        live = sorted(
+            profile
+            for profile in referrers.of_connection.get(name, ())
+            if (row := draft.profiles.get(profile)) is not None
+            and row.provider_connection == name
+            and not draft.declares_connection_of(profile)
+        )
+        if not live:
+            continue
+        if not draft.force:
+            draft.refuse(_referenced(kind, name, [(Kind.PROFILE, p) for p in live]))
+            draft.keep(kind, name)
+            continue
+        for profile in live:
+            row = draft.profiles[profile]
+            draft.touch(Kind.PROFILE, replace(row, provider_connection=None), Reason.FORCE)
+
+
+def _cascade(draft: Draft, kind: Kind, name: str, cause: Referrer) -> None:
+    row = draft.end(kind)[name]
+    if is_protected(kind, row):
+        draft.refuse(
+            Blocked(
+                kind,
+                name,
+                Action.DELETE,
+                "delete.canonical",
+                f"{kind} {name} references {cause[0]} {cause[1]}, which --force deletes, but"
+                f" {kind} {name} is a seed row and is never deleted",
+                referenced_by=(),
+            )
+        )
+        return
+    draft.delete(kind, name, Reason.FORCE)
+
+
+def _referenced(kind: Kind, name: str, live: list[Referrer]) -> Blocked:
+    ordered = tuple(sorted(live, key=lambda ref: (ref[0] is Kind.PROFILE, ref[1])))
+    shown = ", ".join(f"{ref_kind} {ref_name}" for ref_kind, ref_name in ordered[:5])
+    more = f" and {len(ordered) - 5} more" if len(ordered) > 5 else ""
+    return Blocked(
+        kind,
+        name,
+        Action.DELETE,
+        "delete.referenced",
+        f"{kind} {name} left the config but is still referenced by {shown}{more};"
+        " --force deletes it and shows every consequence",
+        referenced_by=ordered,
+    )

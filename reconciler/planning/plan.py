@@ -1,0 +1,122 @@
+"""The plan as data: what a reconcile would change, what it refuses, and why.
+
+A `Plan` is a frozen value computed from (config, database state) by
+`reconciler.planning.make_plan`; the renderers and
+apply are its consumers and never compute one themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from reconciler.errors import Problem
+from reconciler.model import Kind, Row, Settings
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+class Reason(StrEnum):
+    """Why a change is in the plan."""
+
+    DECLARED = "declared"  # the config declares the row
+    SEED = "seed"  # a canonical row is missing from the database
+    BACKFILL = "backfill"  # a derived provider_connection, or its derived connection
+    ADOPT = "adopt"  # the config declares a row the reconciler did not own
+    REMOVED = "removed"  # a row the config owned left the config
+    FORCE = "force"  # a consequence of a --force delete
+
+
+KIND_ORDER = {Kind.PROVIDER: 0, Kind.CONNECTION: 1, Kind.PROFILE: 2}
+"""Creates and updates run in this order, deletes in the reverse one."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDiff:
+    """One field that changes: ``auth.type: platform -> api_key``."""
+
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One row that the plan creates, updates or deletes.
+
+    ``before`` is the database row (None for a create), ``after`` the row as apply must write it,
+    ``managed_by`` included (None for a delete). ``diff`` lists the fields that differ; it is
+    empty for creates, deletes, and updates that only change ownership (adopt, hand back).
+    """
+
+    kind: Kind
+    name: str
+    action: Action
+    reason: Reason
+    before: Row | None
+    after: Row | None
+    diff: tuple[FieldDiff, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Blocked:
+    """A change a guard refused; a plan with any blocked entry applies nothing.
+
+    ``code`` is ``delete.referenced``, ``delete.canonical`` or ``backfill.conflict``;
+    ``referenced_by`` lists every surviving row that references a refused delete;
+    ``connection`` is the derived connection name of a ``backfill.conflict``.
+    """
+
+    kind: Kind
+    name: str
+    action: Action
+    code: str
+    message: str
+    referenced_by: tuple[tuple[Kind, str], ...] = ()
+    connection: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    create: int = 0
+    update: int = 0
+    delete: int = 0
+    blocked: int = 0
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Ordered changes, blocked entries and problems; deterministic for the same inputs."""
+
+    settings: Settings
+    changes: tuple[Change, ...] = ()
+    blocked: tuple[Blocked, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    force: bool = False
+    summary: Summary = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        counts = dict.fromkeys(Action, 0)
+        for change in self.changes:
+            counts[change.action] += 1
+        summary = Summary(
+            counts[Action.CREATE], counts[Action.UPDATE], counts[Action.DELETE], len(self.blocked)
+        )
+        object.__setattr__(self, "summary", summary)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(problem.is_error for problem in self.problems)
+
+    @property
+    def is_blocked(self) -> bool:
+        return bool(self.blocked)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)

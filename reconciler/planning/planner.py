@@ -1,0 +1,85 @@
+"""`make_plan`: the steps of DESIGN §6 in order, then the changes in apply order."""
+
+from __future__ import annotations
+
+from reconciler.errors import Problem, SourceMap
+from reconciler.model import DatabaseState, DesiredState
+from reconciler.planning.backfill import backfill, hand_back_derived
+from reconciler.planning.diff import declare, field_diffs, prune
+from reconciler.planning.draft import Draft, table
+from reconciler.planning.guard import Referrers, guard_connections, guard_providers
+from reconciler.planning.plan import KIND_ORDER, Action, Blocked, Change, Plan
+from reconciler.planning.references import reference_problems_at_plan_time
+from reconciler.planning.seed import seed
+
+_NO_SOURCES = SourceMap()
+
+
+def make_plan(
+    desired: DesiredState,
+    state: DatabaseState,
+    *,
+    force: bool = False,
+    sources: SourceMap = _NO_SOURCES,
+) -> Plan:
+    """The plan that takes ``state`` to what ``desired`` declares, by the rules of DESIGN §6.
+
+    Seeds canonical rows, creates, updates and adopts declared rows, prunes the rows the config
+    owned, guards deletes (``force`` cascades them), backfills ``provider_connection`` and checks
+    references against the end state. ``sources`` locates problems in the config files. Pure and
+    O(rows): the same inputs give the same plan.
+    """
+    draft = Draft(desired, state, force, sources)
+    seed(draft)
+    declare(draft)
+    prune(draft)
+    if draft.deletes:
+        referrers = Referrers.index(draft)
+        guard_providers(draft, referrers)
+        hand_back_derived(draft, referrers)
+        guard_connections(draft, referrers)
+    backfill(draft)
+    draft.problems.extend(reference_problems_at_plan_time(draft))
+    return Plan(
+        settings=desired.settings,
+        changes=_changes(draft),
+        blocked=tuple(sorted(draft.blocked, key=_blocked_order)),
+        problems=tuple(sorted(draft.problems, key=_problem_order)),
+        force=force,
+    )
+
+
+def _changes(draft: Draft) -> tuple[Change, ...]:
+    changes = []
+    for (kind, name), reason in draft.touched.items():
+        if (kind, name) in draft.refused or (kind, name) in draft.deletes:
+            continue
+        before = table(draft.state, kind).get(name)
+        after = draft.end(kind)[name]
+        if before is None:
+            changes.append(Change(kind, name, Action.CREATE, reason, None, after))
+            continue
+        diff = field_diffs(kind, before, after)
+        if diff or before.managed_by is not after.managed_by:
+            changes.append(Change(kind, name, Action.UPDATE, reason, before, after, diff))
+    for (kind, name), reason in draft.deletes.items():
+        before = table(draft.state, kind)[name]
+        changes.append(Change(kind, name, Action.DELETE, reason, before, None))
+    changes.sort(key=_change_order)
+    return tuple(changes)
+
+
+def _change_order(change: Change) -> tuple[int, int, str]:
+    if change.action is Action.DELETE:
+        return (1, -KIND_ORDER[change.kind], change.name)
+    return (0, KIND_ORDER[change.kind], change.name)
+
+
+def _blocked_order(blocked: Blocked) -> tuple[int, str, str]:
+    return (KIND_ORDER[blocked.kind], blocked.name, blocked.code)
+
+
+def _problem_order(problem: Problem) -> tuple[str, int, int, str, str, str]:
+    where = problem.location
+    file, line, column = (where.file, where.line, where.column) if where else ("", 0, 0)
+    return (file, line, column, problem.path, problem.code, problem.message)

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import pytest
+from plan_values import (
+    BACKFILL,
+    CONFIG,
+    SEED,
+    brief,
+    change,
+    config,
+    conn,
+    converges,
+    db,
+    prof,
+    prov,
+)
+
+from reconciler.model import Kind, Row
+from reconciler.planning import FieldDiff, make_plan
+from reconciler.planning.diff import field_diffs
+
+
+@pytest.mark.parametrize(
+    ("kind", "before", "after", "diffs"),
+    [
+        (Kind.PROVIDER, prov("p"), prov("p", by=CONFIG), []),
+        (Kind.PROVIDER, prov("p", enabled=None), prov("p"), []),  # type: ignore[arg-type]
+        (Kind.PROVIDER, prov("p"), prov("p", enabled=False), [("enabled", True, False)]),
+        (Kind.PROVIDER, prov("p"), prov("p", "gemini"), [("type", "openai", "gemini")]),
+        (Kind.PROFILE, prof("a", temperature=1), prof("a", temperature=1.0), []),
+        (Kind.PROFILE, prof("a", temperature=0.7), prof("a", temperature=0.7), []),
+        (Kind.PROFILE, prof("a", max_tokens=5), prof("a"), [("max_tokens", 5, None)]),
+        (Kind.PROFILE, prof("a", label="x"), prof("a", label="y"), [("label", "x", "y")]),
+        (
+            Kind.PROFILE,
+            prof("a", "openai", "c"),
+            prof("a", "openai"),
+            [("provider_connection", "c", None)],
+        ),
+        (
+            Kind.CONNECTION,
+            conn("c", auth="platform"),
+            conn("c", auth="api_key", credential="credential/o"),
+            [("auth.type", "platform", "api_key"), ("auth.credential", None, "credential/o")],
+        ),
+        (Kind.CONNECTION, conn("c", by=SEED), conn("c", by=BACKFILL), []),
+        (Kind.CONNECTION, conn("c"), conn("c", "gemini"), [("provider", "openai", "gemini")]),
+    ],
+)
+def test_field_diffs(
+    kind: Kind, before: Row, after: Row, diffs: list[tuple[str, object, object]]
+) -> None:
+    assert field_diffs(kind, before, after) == tuple(FieldDiff(*d) for d in diffs)
+
+
+def test_a_new_row_is_created_as_declared_and_owned_by_config() -> None:
+    plan = make_plan(config(prov("eu", "anthropic", base_url="https://eu")), db())
+    (created,) = plan.changes
+    assert (created.action, created.reason, created.before, created.diff) == (
+        "create",
+        "declared",
+        None,
+        (),
+    )
+    assert created.after == prov("eu", "anthropic", base_url="https://eu")
+    assert created.after is not None and created.after.managed_by is CONFIG
+
+
+def test_an_unchanged_config_row_is_no_change() -> None:
+    desired = config(prov("eu", "anthropic"), conn("c", "eu"), prof("a", "eu", "c", temperature=1))
+    state = db(
+        prov("eu", "anthropic", by=CONFIG),
+        conn("c", "eu", by=CONFIG),
+        prof("a", "eu", "c", CONFIG, temperature=1.0),
+    )
+    assert make_plan(desired, state).changes == ()
+
+
+def test_a_changed_config_row_is_an_update_with_per_field_diffs() -> None:
+    desired = config(prov("eu"), conn("c", "eu", "api_key", "credential/new"))
+    state = db(prov("eu", by=CONFIG), conn("c", "eu", "platform", by=CONFIG))
+    plan = make_plan(desired, state)
+    updated = change(plan, "connection", "c")
+    assert (updated.action, updated.reason) == ("update", "declared")
+    assert [(d.field, d.before, d.after) for d in updated.diff] == [
+        ("auth.type", "platform", "api_key"),
+        ("auth.credential", None, "credential/new"),
+    ]
+    assert plan.summary.update == 1
+
+
+@pytest.mark.parametrize("owner", [None, BACKFILL])
+def test_a_declared_row_the_reconciler_did_not_own_is_adopted_even_without_diff(
+    owner: object,
+) -> None:
+    desired = config(prov("eu"))
+    plan = make_plan(desired, db(prov("eu", by=owner)))  # type: ignore[arg-type]
+    (adopted,) = plan.changes
+    assert (adopted.action, adopted.reason, adopted.diff) == ("update", "adopt", ())
+    assert adopted.after is not None and adopted.after.managed_by is CONFIG
+    assert plan.summary.update == 1
+    assert converges(desired, db(prov("eu", by=owner)))  # type: ignore[arg-type]
+
+
+def test_adoption_shows_the_fields_it_changes() -> None:
+    plan = make_plan(config(prov("eu", enabled=False)), db(prov("eu")))
+    assert [(d.field, d.after) for d in change(plan, "provider", "eu").diff] == [("enabled", False)]
+
+
+def test_only_config_rows_that_left_the_config_are_pruned() -> None:
+    state = db(
+        prov("gone", by=CONFIG),
+        prov("external"),
+        prov("filled", by=BACKFILL),
+        conn("gone-c", "external", by=CONFIG),
+        prof("gone-p", "external", "gone-c", CONFIG),
+    )
+    plan = make_plan(config(), state)
+    assert brief(plan) == [
+        ("delete", "profile", "gone-p", "removed"),
+        ("delete", "connection", "gone-c", "removed"),
+        ("delete", "provider", "gone", "removed"),
+    ]
+    assert converges(config(), state)
+
+
+def test_a_config_profile_that_omits_its_connection_keeps_the_database_value() -> None:
+    desired = config(prof("a", "openai", label="new"))
+    state = db(conn("mine", "openai", by=CONFIG), prof("a", "openai", "mine", CONFIG))
+    plan = make_plan(config(conn("mine", "openai"), prof("a", "openai", label="new")), state)
+    updated = change(plan, "profile", "a")
+    assert [(d.field, d.after) for d in updated.diff] == [("label", "new")]
+    assert updated.after is not None and updated.after.provider_connection == "mine"
+    assert desired.profiles["a"].provider_connection is None
+
+
+def test_order_is_creates_and_updates_by_kind_then_deletes_in_reverse() -> None:
+    desired = config(
+        prof("b", "z", "zc"), prof("a", "z", "zc"), conn("zc", "z"), prov("z"), prov("y")
+    )
+    state = db(
+        prov("old", by=CONFIG),
+        conn("oldc", "old", by=CONFIG),
+        prof("oldp", "old", "oldc", CONFIG),
+        prov("y"),
+    )
+    assert brief(make_plan(desired, state)) == [
+        ("update", "provider", "y", "adopt"),
+        ("create", "provider", "z", "declared"),
+        ("create", "connection", "zc", "declared"),
+        ("create", "profile", "a", "declared"),
+        ("create", "profile", "b", "declared"),
+        ("delete", "profile", "oldp", "removed"),
+        ("delete", "connection", "oldc", "removed"),
+        ("delete", "provider", "old", "removed"),
+    ]
+
+
+def test_names_compare_exactly_case_included() -> None:
+    plan = make_plan(config(prov("Eu")), db(prov("eu", by=CONFIG)))
+    assert brief(plan) == [
+        ("create", "provider", "Eu", "declared"),
+        ("delete", "provider", "eu", "removed"),
+    ]

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from plan_values import (
+    BACKFILL,
+    CONFIG,
+    SEED,
+    brief,
+    change,
+    config,
+    conn,
+    converges,
+    db,
+    prof,
+    prov,
+)
+
+from reconciler.model import Kind
+from reconciler.planning import Action, make_plan
+
+
+def test_a_referenced_connection_is_not_deleted_and_lists_every_referrer() -> None:
+    state = db(
+        conn("old", by=CONFIG), prof("b", "openai", "old"), prof("a", "openai", "old", BACKFILL)
+    )
+    plan = make_plan(config(), state)
+    assert plan.changes == ()
+    (blocked,) = plan.blocked
+    assert (blocked.kind, blocked.name, blocked.action, blocked.code) == (
+        Kind.CONNECTION,
+        "old",
+        Action.DELETE,
+        "delete.referenced",
+    )
+    assert blocked.referenced_by == ((Kind.PROFILE, "a"), (Kind.PROFILE, "b"))
+    assert "profile a, profile b" in blocked.message
+    assert plan.summary.blocked == 1
+
+
+def test_a_referenced_provider_lists_connections_then_profiles() -> None:
+    state = db(prov("p", by=CONFIG), prof("z", "p", "c"), conn("c", "p"), prof("y", "p", "c"))
+    (blocked,) = make_plan(config(), state).blocked
+    assert blocked.referenced_by == (
+        (Kind.CONNECTION, "c"),
+        (Kind.PROFILE, "y"),
+        (Kind.PROFILE, "z"),
+    )
+
+
+def test_rows_deleted_by_the_same_plan_do_not_refuse_it() -> None:
+    state = db(prov("p", by=CONFIG), conn("c", "p", by=CONFIG), prof("x", "p", "c", CONFIG))
+    plan = make_plan(config(), state)
+    assert plan.blocked == ()
+    assert plan.summary.delete == 3
+
+
+def test_force_empties_and_backfills_the_profiles_of_a_deleted_connection() -> None:
+    state = db(
+        conn("old", by=CONFIG), prof("a", "openai", "old"), prof("b", "openai", "old", CONFIG)
+    )
+    desired = config(prof("b", "openai"))
+    plan = make_plan(desired, state, force=True)
+    assert brief(plan) == [
+        ("create", "connection", "openai-personal", "backfill"),
+        ("update", "profile", "a", "force"),
+        ("update", "profile", "b", "force"),
+        ("delete", "connection", "old", "removed"),
+    ]
+    assert [(d.field, d.before, d.after) for d in change(plan, "profile", "a").diff] == [
+        ("provider_connection", "old", "openai-personal")
+    ]
+    assert converges(desired, state, force=True)
+
+
+def test_force_cascades_two_levels_deep() -> None:
+    # provider p (removed) -> connection c (external) -> profile x of another provider;
+    # profile y of p goes with its provider.
+    state = db(
+        prov("p", by=CONFIG),
+        conn("c", "p"),
+        prof("y", "p", "c", BACKFILL),
+        prof("x", "openai", "c"),
+    )
+    plan = make_plan(config(), state, force=True)
+    assert plan.blocked == ()
+    assert brief(plan) == [
+        ("create", "connection", "openai-personal", "backfill"),
+        ("update", "profile", "x", "force"),
+        ("delete", "profile", "y", "force"),
+        ("delete", "connection", "c", "force"),
+        ("delete", "provider", "p", "removed"),
+    ]
+    assert converges(config(), state, force=True)
+
+
+def test_without_force_the_same_plan_is_refused() -> None:
+    state = db(prov("p", by=CONFIG), conn("c", "p"), prof("x", "openai", "c"))
+    plan = make_plan(config(), state)
+    assert [(b.kind, b.name, b.code) for b in plan.blocked] == [
+        (Kind.PROVIDER, "p", "delete.referenced")
+    ]
+    assert plan.changes == ()
+
+
+def test_a_config_row_naming_a_deleted_row_is_a_dangling_reference_force_or_not() -> None:
+    state = db(prov("p", by=CONFIG), conn("c", "p", by=CONFIG))
+    desired = config(conn("c", "p"), prof("x", "openai", "gone"))
+    for force in (False, True):
+        plan = make_plan(desired, state, force=force)
+        assert plan.blocked == ()
+        assert [(p.code, p.path, p.level) for p in plan.problems] == [
+            ("ref.unknown-provider", "connections.c.provider", "error"),
+            ("ref.unknown-connection", "profiles.x.provider_connection", "error"),
+        ]
+        assert plan.has_errors
+
+
+def test_a_config_profile_keeping_a_deleted_connection_is_guarded() -> None:
+    state = db(conn("old", by=CONFIG), prof("b", "openai", "old", CONFIG))
+    plan = make_plan(config(prof("b", "openai")), state)
+    assert [(b.name, b.referenced_by) for b in plan.blocked] == [("old", ((Kind.PROFILE, "b"),))]
+
+
+def test_seed_rows_are_never_deleted_by_a_cascade() -> None:
+    state = db(prov("p", by=CONFIG), conn("c", "p", by=SEED))
+    plan = make_plan(config(), state, force=True)
+    assert [(b.name, b.code) for b in plan.blocked] == [("c", "delete.canonical")]
