@@ -1,0 +1,105 @@
+"""Whether a reviewed plan still holds: compare its changes and blocked entries with a fresh plan.
+
+Both plans are compared as plan JSON documents (DESIGN section 9): the ``changes`` with their
+``before`` images, and the ``blocked`` entries. Digests are deliberately not compared, so a row the
+plan does not touch may change in between without making the plan stale.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from reconciler.errors import Problem
+
+Document = Mapping[str, Any]
+_Key = tuple[str, ...]
+_Describe = Callable[[_Key, Document | None, Document | None], str]
+
+
+def stale_problems(reviewed: Document, current: Document) -> tuple[Problem, ...]:
+    """One ``plan.stale`` problem per change or blocked entry that differs; empty when equal."""
+    lines = [
+        *_compare(_changes(reviewed), _changes(current), _describe_change),
+        *_compare(_blocked(reviewed), _blocked(current), _describe_blocked),
+    ]
+    return tuple(Problem("plan.stale", line) for line in lines)
+
+
+def _changes(document: Document) -> dict[_Key, Document]:
+    return {(entry["kind"], entry["name"]): _plain(entry) for entry in document.get("changes", ())}
+
+
+def _blocked(document: Document) -> dict[_Key, Document]:
+    return {
+        (entry["kind"], entry["name"], entry["action"], entry["code"]): _plain(entry)
+        for entry in document.get("blocked", ())
+    }
+
+
+def _plain(entry: Document) -> dict[str, Any]:
+    """JSON data as JSON would read it back: tuples become lists, 1 stays 1."""
+    loaded: dict[str, Any] = json.loads(json.dumps(entry, sort_keys=True))
+    return loaded
+
+
+def _compare(
+    reviewed: Mapping[_Key, Document],
+    current: Mapping[_Key, Document],
+    describe: _Describe,
+) -> Iterable[str]:
+    for key in sorted(reviewed.keys() | current.keys()):
+        was, now = reviewed.get(key), current.get(key)
+        if was != now:
+            yield describe(key, was, now)
+
+
+def _describe_change(key: _Key, was: Document | None, now: Document | None) -> str:
+    kind, name = key
+    if now is None:
+        assert was is not None
+        return f"{kind} {name}: the reviewed plan would {_what(was)}, now nothing changes"
+    if was is None:
+        return f"{kind} {name}: now needs to {_what(now)}, which the reviewed plan did not show"
+    if (was["action"], was["reason"]) != (now["action"], now["reason"]):
+        return f"{kind} {name}: the reviewed plan would {_what(was)}, now it must {_what(now)}"
+    moved = _fields(was.get("before"), now.get("before"))
+    if moved:
+        return f"{kind} {name}: the database row changed since the plan was made: {moved}"
+    return (
+        f"{kind} {name}: the change itself differs: {_fields(was.get('after'), now.get('after'))}"
+    )
+
+
+def _describe_blocked(key: _Key, was: Document | None, now: Document | None) -> str:
+    kind, name, action, code = key
+    if now is None:
+        return f"{kind} {name}: {action} was blocked ({code}) in the reviewed plan, no longer is"
+    if was is None:
+        return f"{kind} {name}: {action} is now blocked ({code}): {now.get('message', '')}"
+    return f"{kind} {name}: {action} is still blocked ({code}), for other reasons now"
+
+
+def _what(change: Document) -> str:
+    return f"{change['action']} it ({change['reason']})"
+
+
+def _fields(was: Document | None, now: Document | None) -> str:
+    if was is None or now is None:
+        return f"{_show(was)} -> {_show(now)}"
+    parts = [
+        f"{field}: {_show(was.get(field))} -> {_show(now.get(field))}"
+        for field in _ordered(was.keys() | now.keys(), list(was))
+        if was.get(field) != now.get(field)
+    ]
+    return ", ".join(parts) or "no field differs"
+
+
+def _ordered(fields: Iterable[str], order: Sequence[str]) -> list[str]:
+    rank = {field: index for index, field in enumerate(order)}
+    return sorted(fields, key=lambda field: (rank.get(field, len(rank)), field))
+
+
+def _show(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)

@@ -1,0 +1,113 @@
+"""The apply journal: one ``reconcile_journal`` row per successful apply, newest first on read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from reconciler.store.tables import reconcile_journal
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One apply as the journal records it; ``plan`` is the plan JSON document."""
+
+    id: int
+    applied_at: datetime
+    actor: str
+    tool_version: str
+    config_digest: str
+    state_before: str
+    state_after: str
+    summary: Mapping[str, int]
+    plan: Mapping[str, Any] | None = None
+
+    def document(self, *, with_plan: bool = False) -> dict[str, Any]:
+        """The entry as JSON data; the plan only when asked for."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "applied_at": self.applied_at.isoformat(),
+            "actor": self.actor,
+            "tool_version": self.tool_version,
+            "config_digest": self.config_digest,
+            "state_before": self.state_before,
+            "state_after": self.state_after,
+            "summary": dict(self.summary),
+        }
+        if with_plan:
+            out["plan"] = self.plan
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class NewEntry:
+    """What an apply writes; the database assigns ``id`` and the clock gives ``applied_at``."""
+
+    actor: str
+    tool_version: str
+    config_digest: str
+    state_before: str
+    state_after: str
+    summary: Mapping[str, int]
+    plan: Mapping[str, Any]
+
+
+def write_entry(connection: Connection, entry: NewEntry) -> None:
+    """Insert one journal row inside the caller's (the apply's) transaction."""
+    connection.execute(
+        reconcile_journal.insert().values(
+            applied_at=_now(connection),
+            actor=entry.actor,
+            tool_version=entry.tool_version,
+            config_digest=entry.config_digest,
+            state_before=entry.state_before,
+            state_after=entry.state_after,
+            summary=dict(entry.summary),
+            plan=dict(entry.plan),
+        )
+    )
+
+
+def _now(connection: Connection) -> datetime:
+    now = datetime.now(UTC)
+    # Only PostgreSQL stores the zone; elsewhere the column holds naive UTC.
+    return now if connection.dialect.name == "postgresql" else now.replace(tzinfo=None)
+
+
+def read_entries(
+    connection: Connection, *, limit: int | None = None, with_plan: bool = False
+) -> list[JournalEntry]:
+    """Journal entries, newest first; the plan column is read only when asked for.
+
+    A database that has never been applied to (no journal table) has no entries.
+    """
+    table = reconcile_journal
+    if not sa.inspect(connection).has_table(table.name):
+        return []
+    columns = [column for column in table.c if with_plan or column.name != "plan"]
+    query = sa.select(*columns).order_by(table.c.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return [_entry(row._mapping) for row in connection.execute(query)]
+
+
+def _entry(row: sa.RowMapping) -> JournalEntry:
+    applied_at: datetime = row["applied_at"]
+    if applied_at.tzinfo is None:  # SQLite and MySQL hand back naive values, stored as UTC
+        applied_at = applied_at.replace(tzinfo=UTC)
+    return JournalEntry(
+        id=row["id"],
+        applied_at=applied_at,
+        actor=row["actor"],
+        tool_version=row["tool_version"],
+        config_digest=row["config_digest"],
+        state_before=row["state_before"],
+        state_after=row["state_after"],
+        summary=row["summary"],
+        plan=row.get("plan"),
+    )

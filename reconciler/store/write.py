@@ -1,0 +1,194 @@
+"""Execute a plan's changes with set-based statements, in an order the foreign keys accept.
+
+Creates are one ``executemany`` per kind (multi-row inserts on every driver). Updates that set the
+same columns to the same values are one ``UPDATE … WHERE name IN (…)``; the rest run as one
+``executemany`` per set of columns. Deletes are ``DELETE … WHERE name IN (…)`` in chunks. Kinds run
+parents first for creates and updates (providers, connections, profiles) and children first for
+deletes, so a reference is moved away before the row it named goes. ``managed_by`` is written as
+the plan's ``after`` row carries it. The caller owns the
+transaction: a failure anywhere leaves nothing written once it rolls back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from reconciler.model import Kind, Row
+from reconciler.store.tables import profiles, provider_connections, providers
+
+CHUNK = 500
+"""Names per ``IN (…)`` list: far below every backend's bound-parameter limit."""
+
+INSERT_CHUNK = 2000
+
+TABLES: dict[Kind, sa.Table] = {
+    Kind.PROVIDER: providers,
+    Kind.CONNECTION: provider_connections,
+    Kind.PROFILE: profiles,
+}
+
+Progress = Callable[[int, int], None]
+_Report = Callable[[int], None]
+"""Called after each statement with the rows written so far and the rows to write in all."""
+
+
+class Change(Protocol):
+    """What the executor needs of a planned change (`reconciler.planning.Change` fits)."""
+
+    @property
+    def kind(self) -> Kind: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def before(self) -> Row | None: ...
+    @property
+    def after(self) -> Row | None: ...
+
+
+def execute_changes(
+    connection: Connection, changes: Iterable[Change], progress: Progress | None = None
+) -> int:
+    """Write ``changes`` inside the caller's transaction; returns the number of rows written."""
+    changes = list(changes)
+    batches = _Batches.of(changes)
+    done = 0
+
+    def report(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None:
+            progress(done, len(changes))
+
+    written = 0
+    for kind in Kind:
+        written += _insert(connection, TABLES[kind], batches.creates[kind], report)
+        written += _update(connection, TABLES[kind], batches.updates[kind], report)
+    for kind in reversed(Kind):
+        written += _delete(connection, TABLES[kind], batches.deletes[kind], report)
+    return written
+
+
+@dataclass
+class _Batches:
+    creates: dict[Kind, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    updates: dict[Kind, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    deletes: dict[Kind, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def of(cls, changes: Iterable[Change]) -> _Batches:
+        batches = cls()
+        for change in changes:
+            if change.action == "create" and change.after is not None:
+                row = change.after.image()
+                row["managed_by"] = _owner(change.after)
+                batches.creates[change.kind].append(row)
+            elif change.action == "update" and change.after is not None:
+                batches.updates[change.kind].append(_assignments(change, change.after))
+            elif change.action == "delete":
+                batches.deletes[change.kind].append(change.name)
+        return batches
+
+
+def _owner(row: Row | None) -> str | None:
+    return row.managed_by.value if row is not None and row.managed_by is not None else None
+
+
+def _assignments(change: Change, after: Row) -> dict[str, Any]:
+    """The columns an update sets: the fields that differ, the owner if it moves, the name."""
+    before = change.before.image() if change.before is not None else {}
+    values = {key: value for key, value in after.image().items() if before.get(key) != value}
+    if _owner(after) != _owner(change.before):
+        values["managed_by"] = _owner(after)
+    values["name"] = change.name
+    return values
+
+
+def _insert(
+    connection: Connection, table: sa.Table, rows: list[dict[str, Any]], report: _Report
+) -> int:
+    # Chunked only so that progress moves; each chunk is one executemany.
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = rows[start : start + INSERT_CHUNK]
+        connection.execute(table.insert(), chunk)
+        report(len(chunk))
+    return len(rows)
+
+
+def _by_columns(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[tuple(sorted(row))].append(row)
+    return groups
+
+
+def _update(
+    connection: Connection, table: sa.Table, rows: list[dict[str, Any]], report: _Report
+) -> int:
+    """Grouped ``UPDATE … WHERE name IN`` for shared values, ``executemany`` for the rest."""
+    if not rows:
+        return 0
+    same_values: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        same_values[_values_key(row)].append(row)
+    singles: list[dict[str, Any]] = []
+    for group in same_values.values():
+        if len(group) == 1:
+            singles.extend(group)
+            continue
+        values = {key: value for key, value in group[0].items() if key != "name"}
+        for names in _chunks([row["name"] for row in group]):
+            statement = (
+                table.update()
+                .where(table.c.name.in_(names))
+                .values(**values, updated_at=sa.func.current_timestamp())
+            )
+            connection.execute(statement)
+            report(len(names))
+    for columns, group in _by_columns(singles).items():
+        _update_each(connection, table, columns, group)
+        report(len(group))
+    return len(rows)
+
+
+def _update_each(
+    connection: Connection, table: sa.Table, columns: Sequence[str], rows: list[dict[str, Any]]
+) -> None:
+    """One ``executemany`` setting ``columns`` per row (bind names must differ from columns)."""
+    statement = (
+        table.update()
+        .where(table.c.name == sa.bindparam("_name"))
+        .values(
+            {column: sa.bindparam(f"_{column}") for column in columns if column != "name"}
+            | {"updated_at": sa.func.current_timestamp()}
+        )
+    )
+    connection.execute(
+        statement, [{f"_{key}": value for key, value in row.items()} for row in rows]
+    )
+
+
+def _values_key(row: dict[str, Any]) -> str:
+    return json.dumps({key: value for key, value in row.items() if key != "name"}, sort_keys=True)
+
+
+def _delete(connection: Connection, table: sa.Table, names: list[str], report: _Report) -> int:
+    for chunk in _chunks(names):
+        connection.execute(table.delete().where(table.c.name.in_(chunk)))
+        report(len(chunk))
+    return len(names)
+
+
+def _chunks(names: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(names), CHUNK):
+        yield names[start : start + CHUNK]

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from typing import Any
+
+from reconciler.stale import stale_problems
+
+
+def _profile(model: str) -> dict[str, Any]:
+    return {"name": "quick", "provider": "openai", "model": model, "provider_connection": None}
+
+
+def _change(before_model: str | None, after_model: str, reason: str = "declared") -> dict[str, Any]:
+    return {
+        "kind": "profile",
+        "name": "quick",
+        "action": "update" if before_model else "create",
+        "reason": reason,
+        "before": _profile(before_model) if before_model else None,
+        "after": _profile(after_model),
+        "diff": [],
+    }
+
+
+def _plan(*changes: dict[str, Any], blocked: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
+    return {"changes": list(changes), "blocked": list(blocked), "state_digest": "sha256:x"}
+
+
+def _messages(reviewed: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    return [problem.message for problem in stale_problems(reviewed, current)]
+
+
+def test_equal_plans_are_not_stale_whatever_the_digests_say() -> None:
+    current = _plan(_change("a", "b"))
+    current["state_digest"] = "sha256:y"
+    assert stale_problems(_plan(_change("a", "b")), current) == ()
+
+
+def test_an_int_equals_the_same_float_after_a_json_round_trip() -> None:
+    was = _plan(_change("a", "b"))
+    was["changes"][0]["after"]["temperature"] = 1.0
+    now = _plan(_change("a", "b"))
+    now["changes"][0]["after"]["temperature"] = 1.0
+    assert stale_problems(was, now) == ()
+
+
+def test_a_changed_before_image_says_which_field_moved() -> None:
+    assert _messages(_plan(_change("a", "b")), _plan(_change("z", "b"))) == [
+        'profile quick: the database row changed since the plan was made: model: "a" -> "z"'
+    ]
+
+
+def test_a_change_that_is_no_longer_needed_or_newly_needed() -> None:
+    assert _messages(_plan(_change("a", "b")), _plan()) == [
+        "profile quick: the reviewed plan would update it (declared), now nothing changes"
+    ]
+    assert _messages(_plan(), _plan(_change(None, "b"))) == [
+        "profile quick: now needs to create it (declared), which the reviewed plan did not show"
+    ]
+
+
+def test_a_different_reason_is_stale() -> None:
+    assert _messages(_plan(_change("a", "b")), _plan(_change("a", "b", "adopt"))) == [
+        "profile quick: the reviewed plan would update it (declared), now it must update it (adopt)"
+    ]
+
+
+def test_a_new_blocked_entry_is_stale() -> None:
+    blocked = {
+        "kind": "connection",
+        "name": "old",
+        "action": "delete",
+        "code": "delete.referenced",
+        "message": "still used by profile bot",
+    }
+    (problem,) = stale_problems(_plan(), _plan(blocked=(blocked,)))
+    assert problem.code == "plan.stale"
+    assert problem.message == (
+        "connection old: delete is now blocked (delete.referenced): still used by profile bot"
+    )
