@@ -15,13 +15,16 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from reconciler import canonical
+from reconciler.config.write import render_config
 from reconciler.errors import Level, Problem
 from reconciler.model import DatabaseState, InferenceMode, Kind, Profile, Row
 from reconciler.planning import derive_connection
 from reconciler.schema_files import load_schema
+from reconciler.store import open_engine, read_state
 
 SECTIONS = {Kind.PROVIDER: "providers", Kind.CONNECTION: "connections", Kind.PROFILE: "profiles"}
 _DEFAULTS: Mapping[str, Any] = {"enabled": True}
@@ -42,7 +45,7 @@ def export_state(state: DatabaseState) -> Export:
     document: dict[str, Any] = {"version": 1, "settings": {"inference_mode": mode.value}}
     left_out: dict[str, dict[str, dict[str, Any]]] = {}
     problems: list[Problem] = []
-    declarable = re.compile(load_schema("reconcile.schema.json")["$defs"]["name"]["pattern"])
+    declarable = re.compile(_schema()["$defs"]["name"]["pattern"])
     for kind, section in SECTIONS.items():
         rows = _rows(state, kind)
         for name in sorted(rows):
@@ -126,3 +129,23 @@ def _legacy_name(kind: Kind, section: str, name: str) -> Problem:
         " is (a config may still reference it)"
     )
     return Problem("export.legacy-name", message, Level.WARNING, path=f"{section}.{name}")
+
+
+def export_database(url: str) -> tuple[str, Export]:
+    """The config file text for the database at ``url``, read read-only, and what it holds.
+
+    A database without the reconciler's schema (or a missing SQLite file) exports as empty.
+    """
+    engine = open_engine(url, read_only=True)
+    try:
+        with engine.connect() as connection:
+            state = read_state(connection)
+    finally:
+        engine.dispose()
+    exported = export_state(state)
+    return render_config(exported.document, _schema()["$id"], exported.left_out), exported
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    return load_schema("reconcile.schema.json")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.cli import completion, db, schema  # noqa: F401  (each registers its commands)
+from reconciler.cli import backfill, completion, db, export, schema  # noqa: F401  (each registers its commands)
 from reconciler.cli.app import cli
 
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler.config.dump import dump_block, dump_flow
-from reconciler.config.write import SECTION_ORDER
 from reconciler.config.outline import (
     Collection,
     Entry,
@@ -27,6 +26,8 @@ from reconciler.config.outline import (
     resolve,
     split_lines,
 )
+from reconciler.config.write import SECTION_ORDER
+
 
 @dataclass(frozen=True, slots=True)
 class Insertion:

@@ -59,7 +59,9 @@ class Entry:
     @property
     def name(self) -> str | None:
         """The key's text when it is a scalar other than the merge key ``<<``."""
-        if isinstance(self.key, Scalar) and not (self.key.value == MERGE_KEY and not self.key.style):
+        if isinstance(self.key, Scalar) and not (
+            self.key.value == MERGE_KEY and not self.key.style
+        ):
             return self.key.value
         return None
 
