@@ -7,4 +7,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+from reconciler.config import LoadedConfig, load_config
+
+__all__ = ["LoadedConfig", "__version__", "load_config"]

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from reconciler.cli import backfill, completion, db, export, schema  # noqa: F401  (each registers its commands)
+from reconciler.cli import (  # noqa: F401  (each registers its commands on `cli`)
+    backfill,
+    completion,
+    db,
+    export,
+    schema,
+    validate,
+)
 from reconciler.cli.app import cli
 
 

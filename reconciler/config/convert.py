@@ -1,0 +1,102 @@
+"""The merged document as a `DesiredState`: every row that can be read, even from a bad file.
+
+Tier 2 has already reported what is wrong; here a row is kept when its required fields have their
+types, and an optional field of the wrong type reads as unset, so tier 3 still sees the rest.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reconciler.model import Auth, Connection, DesiredState, Profile, Provider, Settings
+
+
+def desired_state(document: dict[str, Any]) -> DesiredState:
+    """The rows and settings ``document`` declares, with ``managed_by`` unset."""
+    return DesiredState(
+        settings=_settings(document.get("settings")),
+        providers=_rows(document, "providers", _provider),
+        connections=_rows(document, "connections", _connection),
+        profiles=_rows(document, "profiles", _profile),
+    )
+
+
+def _rows(document: dict[str, Any], section: str, build: Any) -> dict[str, Any]:
+    items = document.get(section)
+    if not isinstance(items, dict):
+        return {}
+    rows = {}
+    for name, item in items.items():
+        row = build(name, item) if isinstance(item, dict) else None
+        if row is not None:
+            rows[name] = row
+    return rows
+
+
+def _settings(value: Any) -> Settings:
+    if not isinstance(value, dict):
+        return Settings()
+    deployment = value.get("deployment")
+    mode = value.get("inference_mode")
+    return Settings(
+        deployment=deployment if deployment in ("self-hosted", "platform") else None,
+        inference_mode=mode if mode in ("managed", "your-own") else None,
+    )
+
+
+def _provider(name: str, item: dict[str, Any]) -> Provider | None:
+    kind = _text(item.get("type"))
+    if kind is None:
+        return None
+    enabled = item.get("enabled", True)
+    return Provider(
+        name=name,
+        type=kind,
+        base_url=_text(item.get("base_url")),
+        enabled=enabled if isinstance(enabled, bool) else True,
+    )
+
+
+def _connection(name: str, item: dict[str, Any]) -> Connection | None:
+    provider = _text(item.get("provider"))
+    auth = item.get("auth")
+    kind = _text(auth.get("type")) if isinstance(auth, dict) else None
+    if provider is None or kind is None or not isinstance(auth, dict):
+        return None
+    return Connection(name, provider, Auth(kind, _text(auth.get("credential"))))
+
+
+def _profile(name: str, item: dict[str, Any]) -> Profile | None:
+    provider = _text(item.get("provider"))
+    model = _text(item.get("model"))
+    if provider is None or model is None:
+        return None
+    temperature = item.get("temperature")
+    max_tokens = item.get("max_tokens")
+    return Profile(
+        name=name,
+        provider=provider,
+        model=model,
+        provider_connection=_text(item.get("provider_connection")),
+        source=_text(item.get("source")),
+        label=_string(item.get("label")),
+        description=_string(item.get("description")),
+        system_prompt=_string(item.get("system_prompt")),
+        temperature=float(temperature) if _number(temperature) else None,
+        max_tokens=int(max_tokens)
+        if _number(max_tokens) and max_tokens == int(max_tokens)
+        else None,
+    )
+
+
+def _text(value: Any) -> str | None:
+    """A non-empty string, as a name or reference must be."""
+    return value if isinstance(value, str) and value else None
+
+
+def _string(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

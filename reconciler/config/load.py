@@ -1,0 +1,251 @@
+"""Read one YAML file into plain values, keeping the location of every key and value.
+
+The only module that touches ruamel.yaml. Files are composed by the C parser
+(``CSafeLoader(text).get_single_node()``) and plain values are built from its nodes with the
+garbage collector paused; marks on the nodes give 1-based lines and columns. Duplicate keys,
+alias bombs and recursive aliases are refused as located problems, never as exceptions.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path as FilePath
+from typing import Any
+
+from ruamel.yaml import CSafeLoader
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
+
+from reconciler.config.scalars import MERGE, STR, typed
+from reconciler.errors import Location, Path, Problem, SourceMap, dotted
+
+ALIAS_BUDGET = 100_000
+"""Nodes that aliases may add beyond what the text itself could hold (one node per character)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """One file as read: its top mapping (``None`` when unreadable), locations and problems."""
+
+    file: str
+    document: dict[str, Any] | None
+    sources: SourceMap
+    templates: frozenset[Path]
+    """Paths of plain (unquoted) scalars holding ``${``: typed again after interpolation."""
+    problems: tuple[Problem, ...] = ()
+
+
+def read_file(path: FilePath, name: str | None = None) -> ParsedFile:
+    """Read and parse ``path``; ``name`` is how problems cite it (default: the path as given)."""
+    file = name if name is not None else str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return _failed(file, "file.not-found", "no such file")
+    except OSError as error:
+        return _failed(file, "file.unreadable", f"cannot read the file: {error.strerror}")
+    text = _decode(data, file)
+    if isinstance(text, Problem):
+        return ParsedFile(file, None, SourceMap(), frozenset(), (text,))
+    return parse_text(text, file)
+
+
+def parse_text(text: str, file: str) -> ParsedFile:
+    """Parse YAML ``text`` that came from ``file``."""
+    builder = _Builder(file, limit=len(text) + ALIAS_BUDGET)
+    with _gc_paused():
+        try:
+            node = CSafeLoader(text).get_single_node()
+        except YAMLError as error:
+            return _failed(file, "yaml.syntax", *_syntax(error, text))
+        if not isinstance(node, MappingNode):
+            return _not_a_mapping(file, node)
+        try:
+            document = builder.mapping(node, ())
+        except _Refused as refused:
+            return ParsedFile(file, None, SourceMap(), frozenset(), (refused.problem,))
+        except RecursionError:
+            return _failed(file, "yaml.nesting", "the document nests too deeply to read")
+    sources = SourceMap(keys=builder.keys, values=builder.values)
+    return ParsedFile(
+        file, document, sources, frozenset(builder.templates), tuple(builder.problems)
+    )
+
+
+class _Refused(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+class _Builder:
+    """Builds plain values from composed nodes, recording where each key and value stands."""
+
+    def __init__(self, file: str, limit: int) -> None:
+        self.file = file
+        self.keys: dict[Path, Location] = {}
+        self.values: dict[Path, Location] = {}
+        self.templates: list[Path] = []
+        self.problems: list[Problem] = []
+        self._left = limit
+        self._open: set[int] = set()
+
+    def build(self, node: Node, path: Path) -> Any:
+        self._left -= 1
+        if self._left < 0:
+            raise _Refused(self._alias_bomb(node, path))
+        if type(node) is ScalarNode:
+            mark = node.start_mark
+            self.values[path] = Location(self.file, mark.line + 1, mark.column + 1)
+            # ctag.suffix is the full tag as the C parser gave it; node.tag decodes it every time.
+            tag = node.ctag.suffix
+            if tag == STR:
+                if not node.style and "${" in node.value:
+                    self.templates.append(path)
+                return node.value
+            return typed(tag, node.value)
+        if id(node) in self._open:
+            message = "an alias refers to a node that contains it"
+            raise _Refused(self._problem("yaml.recursive-alias", message, node, path))
+        self._open.add(id(node))
+        try:
+            if type(node) is SequenceNode:
+                self.values[path] = self.at(node)
+                return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+            return self.mapping(node, path)
+        finally:
+            self._open.discard(id(node))
+
+    def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
+        pairs = node.value
+        result = self._merged(pairs, path) if any(k.ctag.suffix == MERGE for k, _ in pairs) else {}
+        explicit: set[str] = set()
+        for key_node, value_node in pairs:
+            if key_node.ctag.suffix == MERGE:
+                continue
+            if type(key_node) is not ScalarNode:
+                message = "a key must be a plain string, not a mapping or a list"
+                self.problems.append(self._problem("yaml.complex-key", message, key_node, path))
+                continue
+            key = key_node.value
+            child = (*path, key)
+            if key in explicit:
+                first = self.keys[child]
+                message = (
+                    f"duplicate key {key!r} (first at line {first.line}, column {first.column})"
+                )
+                self.problems.append(self._problem("yaml.duplicate-key", message, key_node, child))
+                continue
+            explicit.add(key)
+            mark = key_node.start_mark
+            self.keys[child] = Location(self.file, mark.line + 1, mark.column + 1)
+            result[key] = self.build(value_node, child)
+        self.values[path] = self.at(node)
+        return result
+
+    def _merged(self, pairs: list[tuple[Node, Node]], path: Path) -> dict[str, Any]:
+        """The keys of ``<<: *defaults`` (or ``<<: [*a, *b]``, the first winning) at ``path``.
+
+        Sources are built last to first, so the first one's values and locations win; all are
+        built before the mapping's own keys, which then override them and their locations.
+        """
+        result: dict[str, Any] = {}
+        for key_node, value_node in pairs:
+            if key_node.ctag.suffix != MERGE:
+                continue
+            sources = value_node.value if type(value_node) is SequenceNode else [value_node]
+            for source in reversed(sources):
+                if type(source) is not MappingNode:
+                    message = "'<<' merges mappings only"
+                    self.problems.append(self._problem("yaml.syntax", message, source, path))
+                    continue
+                result.update(self.build(source, path))
+        return result
+
+    def at(self, node: Node) -> Location:
+        mark = node.start_mark
+        return Location(self.file, mark.line + 1, mark.column + 1)
+
+    def _problem(self, code: str, message: str, node: Node, path: Path) -> Problem:
+        return Problem(code, message, location=self.at(node), path=dotted(path))
+
+    def _alias_bomb(self, node: Node, path: Path) -> Problem:
+        message = (
+            f"aliases expand this document beyond {ALIAS_BUDGET:,} nodes more than its text holds"
+            " (an alias bomb?); refusing to expand it"
+        )
+        return self._problem("yaml.alias-budget", message, node, path)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building many small containers triggers needless collections: pause them meanwhile."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _failed(file: str, code: str, message: str, line: int = 1, column: int = 1) -> ParsedFile:
+    problem = Problem(code, message, location=Location(file, line, column))
+    return ParsedFile(file, None, SourceMap(), frozenset(), (problem,))
+
+
+def _not_a_mapping(file: str, node: Node | None) -> ParsedFile:
+    if node is None:
+        return _failed(
+            file, "yaml.not-a-mapping", "the file is empty; expected a mapping with version: 1"
+        )
+    kind = "a list" if isinstance(node, SequenceNode) else "a single value"
+    mark = node.start_mark
+    message = f"the top of the file is {kind}; expected a mapping with version: 1"
+    return _failed(file, "yaml.not-a-mapping", message, mark.line + 1, mark.column + 1)
+
+
+def _decode(data: bytes, file: str) -> str | Problem:
+    """UTF-8 text (a BOM is dropped), or a located problem for binary or other encodings."""
+    if b"\0" in data:
+        offset = data.index(b"\0")
+        message = (
+            "not a text file: it contains NUL bytes (binary, or UTF-16/32?); expected UTF-8 YAML"
+        )
+        return Problem("file.encoding", message, location=_offset_location(data, offset, file))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        message = f"not valid UTF-8: byte 0x{data[error.start]:02x} cannot start a character here"
+        return Problem("file.encoding", message, location=_offset_location(data, error.start, file))
+
+
+def _offset_location(data: bytes, offset: int, file: str) -> Location:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return Location(file, data.count(b"\n", 0, offset) + 1, offset - line_start + 1)
+
+
+def _syntax(error: YAMLError, text: str) -> tuple[str, int, int]:
+    """The parser's message, line and column (1-based)."""
+    if isinstance(error, ReaderError):
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        return (
+            f"unacceptable character #x{error.character:04x}: control characters are not allowed",
+            line,
+            column,
+        )
+    if isinstance(error, MarkedYAMLError) and error.problem_mark is not None:
+        mark = error.problem_mark
+        message = str(error.problem)
+        if error.context and error.context_mark is not None:
+            context = error.context_mark
+            message += f" ({error.context} at line {context.line + 1}, column {context.column + 1})"
+        if text[mark.index : mark.index + 1] == "\t":
+            message += "; YAML does not allow tabs for indentation"
+        return message, mark.line + 1, mark.column + 1
+    return str(error).splitlines()[0], 1, 1

@@ -1,0 +1,106 @@
+"""Several files (or folders of them) as one document.
+
+A name declared in two files is ``name.duplicate``, citing both places; ``settings`` given in
+two files must agree (``settings.conflict``). The first file wins, so later tiers still see one
+row per name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path as FilePath
+from typing import Any
+
+from reconciler.errors import Location, Path, Problem, SourceMap
+
+SECTIONS = ("providers", "connections", "profiles")
+_KIND = {"providers": "provider", "connections": "connection", "profiles": "profile"}
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One file's document, after interpolation, with its locations."""
+
+    file: str
+    document: dict[str, Any]
+    sources: SourceMap
+
+
+def expand(paths: Sequence[str]) -> tuple[list[tuple[FilePath, str]], list[Problem]]:
+    """The files that ``-f`` names: files as given, folders as their sorted *.yaml/*.yml."""
+    files: list[tuple[FilePath, str]] = []
+    problems: list[Problem] = []
+    for given in paths:
+        path = FilePath(given)
+        if not path.is_dir():
+            files.append((path, given))
+            continue
+        inside = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        if not inside:
+            message = "the folder holds no *.yaml or *.yml file"
+            problems.append(Problem("file.not-found", message, location=Location(given)))
+        files.extend((p, str(p)) for p in inside)
+    return files, problems
+
+
+def merge(parts: Sequence[Part]) -> tuple[dict[str, Any], SourceMap, list[Problem]]:
+    """One document and one source map from ``parts``, in order."""
+    if len(parts) == 1:
+        return parts[0].document, parts[0].sources, []
+    problems: list[Problem] = []
+    merged: dict[str, Any] = {"version": 1}
+    keys: dict[Path, Location] = {}
+    values: dict[Path, Location] = {}
+    for part in reversed(parts):  # the first file's locations win
+        keys.update(part.sources.keys)
+        values.update(part.sources.values)
+    sources = SourceMap(keys=keys, values=values)
+    settings: dict[str, tuple[Any, SourceMap]] = {}
+    for part in parts:
+        problems.extend(_merge_settings(part, settings, merged))
+        for section in SECTIONS:
+            problems.extend(_merge_section(part, section, merged, sources))
+    return merged, sources, problems
+
+
+def _merge_settings(
+    part: Part, seen: dict[str, tuple[Any, SourceMap]], merged: dict[str, Any]
+) -> Iterable[Problem]:
+    given = part.document.get("settings")
+    if not isinstance(given, dict):
+        return
+    target = merged.setdefault("settings", {})
+    for key, value in given.items():
+        path = ("settings", key)
+        if key not in seen:
+            seen[key] = (value, part.sources)
+            target[key] = value
+        elif seen[key][0] != value:
+            first = _cite(seen[key][1].locate(path))
+            message = f"settings.{key} is {value!r} here but {seen[key][0]!r} at {first}"
+            yield part.sources.problem("settings.conflict", message, path)
+
+
+def _merge_section(
+    part: Part, section: str, merged: dict[str, Any], first: SourceMap
+) -> Iterable[Problem]:
+    items = part.document.get(section)
+    if not isinstance(items, dict):
+        return
+    target = merged.setdefault(section, {})
+    for name, item in items.items():
+        if name not in target:
+            target[name] = item
+            continue
+        path = (section, name)
+        message = (
+            f"{_KIND[section]} {name!r} is also declared at {_cite(first.locate(path, key=True))}"
+        )
+        yield part.sources.problem("name.duplicate", message, path, key=True)
+
+
+def _cite(location: Location | None) -> str:
+    if location is None:
+        return "another file"
+    return f"{location.file}:{location.line}:{location.column}"

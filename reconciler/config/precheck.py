@@ -1,0 +1,126 @@
+"""A fast structural check of the config, in front of jsonschema.
+
+It answers one question per item: is it certainly valid? ``True`` only where jsonschema would find
+nothing wrong (a property test holds it to that); ``False`` sends the item to jsonschema, which
+then words every message. Enums and the name pattern are read from the schema itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+Check = Callable[[Any], bool]
+
+
+class Precheck:
+    """Item checks built from the config schema's ``$defs``."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        defs = schema["$defs"]
+        self._name = re.compile(defs["name"]["pattern"]).match
+        self._provider_types = frozenset(defs["provider"]["properties"]["type"]["enum"])
+        self._auth_types = frozenset(defs["auth"]["properties"]["type"]["enum"])
+        self._sources = frozenset(defs["profile"]["properties"]["source"]["enum"])
+        settings = schema["properties"]["settings"]["properties"]
+        self._settings = {key: frozenset(value["enum"]) for key, value in settings.items()}
+        self._url = re.compile(defs["provider"]["properties"]["base_url"]["pattern"]).match
+        self.sections: dict[str, Check] = {
+            "providers": self.provider,
+            "connections": self.connection,
+            "profiles": self.profile,
+        }
+
+    def name(self, name: Any) -> bool:
+        return type(name) is str and self._name(name) is not None
+
+    def top(self, document: dict[str, Any]) -> bool:
+        """The document without its sections' items: version, settings, known keys."""
+        if document.get("version") != 1 or type(document["version"]) is not int:
+            return False
+        for key, value in document.items():
+            if key in self.sections:
+                if type(value) is not dict:
+                    return False
+            elif key == "settings":
+                if not self.settings(value):
+                    return False
+            elif key != "version":
+                return False
+        return True
+
+    def settings(self, value: Any) -> bool:
+        if type(value) is not dict:
+            return False
+        allowed = self._settings
+        return all(key in allowed and item in allowed[key] for key, item in value.items())
+
+    def provider(self, item: Any) -> bool:
+        if type(item) is not dict or item.get("type") not in self._provider_types:
+            return False
+        for key, value in item.items():
+            if key == "base_url":
+                if type(value) is not str or self._url(value) is None:
+                    return False
+            elif key == "enabled":
+                if type(value) is not bool:
+                    return False
+            elif key != "type":
+                return False
+        return True
+
+    def connection(self, item: Any) -> bool:
+        if type(item) is not dict or len(item) != 2 or not _reference(item.get("provider")):
+            return False
+        auth = item.get("auth")
+        if type(auth) is not dict or auth.get("type") not in self._auth_types:
+            return False
+        credential = auth.get("credential")
+        if credential is None:
+            return len(auth) == 1 and auth["type"] != "api_key"
+        return (
+            len(auth) == 2 and _reference(credential) and auth["type"] not in ("platform", "none")
+        )
+
+    def profile(self, item: Any) -> bool:
+        if type(item) is not dict:
+            return False
+        if not _reference(item.get("provider")) or not _reference(item.get("model")):
+            return False
+        for key, value in item.items():
+            check = _PROFILE_FIELDS.get(key)
+            if check is None:
+                if key != "source" or value not in self._sources:
+                    return False
+            elif not check(value):
+                return False
+        return True
+
+
+def _reference(value: Any) -> bool:
+    return type(value) is str and value != ""
+
+
+def _string(value: Any) -> bool:
+    return type(value) is str
+
+
+def _temperature(value: Any) -> bool:
+    return type(value) in (int, float) and 0 <= value <= 2
+
+
+def _max_tokens(value: Any) -> bool:
+    return type(value) is int and value > 0
+
+
+_PROFILE_FIELDS: dict[str, Check] = {
+    "provider": _reference,
+    "model": _reference,
+    "provider_connection": _reference,
+    "label": _string,
+    "description": _string,
+    "system_prompt": _string,
+    "temperature": _temperature,
+    "max_tokens": _max_tokens,
+}

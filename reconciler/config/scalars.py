@@ -1,0 +1,77 @@
+"""Typed values from YAML scalar text, the way the C loader's resolver tags them.
+
+ruamel's resolver (used by the C loader) follows YAML 1.2 for the cases that bite configs: only
+``true``/``false`` (any case) are booleans, ``yes``/``on``/``no`` stay strings, ``0o17`` is octal,
+``1:20`` is a string. It also accepts ``_`` in numbers and ``0b`` binary, and resolves plain dates
+as timestamps; a timestamp is kept as its text, so every value stays JSON-compatible.
+"""
+
+from __future__ import annotations
+
+import re
+
+STR = "tag:yaml.org,2002:str"
+INT = "tag:yaml.org,2002:int"
+FLOAT = "tag:yaml.org,2002:float"
+BOOL = "tag:yaml.org,2002:bool"
+NULL = "tag:yaml.org,2002:null"
+MERGE = "tag:yaml.org,2002:merge"
+
+Scalar = str | int | float | bool | None
+
+_SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf")}
+
+# YAML 1.2 core schema, for plain scalars whose text came from ${VAR} interpolation.
+_CORE = (
+    (re.compile(r"^(?:~|null|Null|NULL|)$"), NULL),
+    (re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), BOOL),
+    (re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), INT),
+    (
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        FLOAT,
+    ),
+)
+
+
+def typed(tag: str, text: str) -> Scalar:
+    """The value of a scalar ``text`` tagged ``tag``; unknown tags (timestamps...) keep the text."""
+    try:
+        if tag == INT:
+            return _int(text)
+        if tag == FLOAT:
+            return _float(text)
+    except ValueError:
+        return text
+    if tag == BOOL:
+        return text.lower() in ("true", "yes", "on", "y")
+    if tag == NULL:
+        return None
+    return text
+
+
+def resolve_plain(text: str) -> Scalar:
+    """The YAML 1.2 core-schema value of a plain (unquoted) scalar's text."""
+    for pattern, tag in _CORE:
+        if pattern.match(text):
+            return typed(tag, text)
+    return text
+
+
+def _int(text: str) -> int:
+    digits = text.replace("_", "")
+    try:
+        return int(digits)
+    except ValueError:
+        return int(digits, 0)
+
+
+def _float(text: str) -> float:
+    digits = text.replace("_", "").lower()
+    if digits in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[digits]
+    if digits.endswith(".nan"):
+        return float("nan")
+    return float(digits)
