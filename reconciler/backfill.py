@@ -53,7 +53,9 @@ def backfill_files(paths: Sequence[str], environ: Mapping[str, str] | None = Non
     """
     loaded = load_config(paths, os.environ if environ is None else environ)
     if not loaded.valid:
-        raise ConfigError("the config has errors; backfill rewrites valid files only", loaded.problems)
+        raise ConfigError(
+            "the config has errors; backfill rewrites valid files only", loaded.problems
+        )
     filled, declared, insertions, problems = _insertions(loaded)
     conflicts = [problem for problem in problems if problem.is_error]
     if conflicts:
@@ -142,7 +144,9 @@ def _unknown_provider(loaded: LoadedConfig, profile: Profile) -> Problem:
         " database's row"
     )
     return loaded.sources.problem(
-        "backfill.unknown-provider", message, ("profiles", profile.name, "provider"),
+        "backfill.unknown-provider",
+        message,
+        ("profiles", profile.name, "provider"),
         level=Level.WARNING,
     )
 
@@ -156,4 +160,3 @@ def _conflict(
         " declare provider_connection for the profile"
     )
     return loaded.sources.problem("backfill.conflict", message, ("profiles", profile.name))
-

@@ -33,8 +33,8 @@ from reconciler.config.write import SECTION_ORDER
 class Insertion:
     """``key: value`` to add to the mapping at ``path``.
 
-    A missing top-level section is created. ``after`` names the sibling the new key follows when
-    the mapping has it; otherwise the key comes last. A key the mapping already has is left alone,
+    A missing top-level section is created. In a block mapping, ``after`` names the sibling the
+    new key follows when the mapping has it; otherwise (and in a flow mapping) the key comes last. A key the mapping already has is left alone,
     so inserting twice changes nothing.
     """
 
@@ -76,7 +76,9 @@ class _Document:
         target, section = self._target(insertion.path)
         if section is None and target.get(insertion.key) is not None:
             return
-        entry = None if section else target.get(insertion.after or "") or target.entries[-1]
+        entry = None
+        if section is None and target.entries:
+            entry = target.get(insertion.after or "") or target.entries[-1]
         slot = (id(target), id(entry), section)
         group = self.groups.setdefault(
             slot, _Group(insertion.path, target, entry, section, items={})
@@ -111,9 +113,9 @@ class _Document:
         if group.section is not None:
             return self._new_section(group)
         target, entry = group.target, group.entry
-        assert entry is not None
         if target.flow:
             return self._flow(target, dict(group.items))
+        assert entry is not None, "a block mapping has entries"
         line = self._end_line(entry) + 1
         blank = bool(isinstance(next(iter(group.items.values())), dict) and _spaced(target, self))
         column = target.entries[0].key.start.column
