@@ -20,7 +20,7 @@ from typing import Any
 
 from reconciler import canonical
 from reconciler.config.write import render_config
-from reconciler.errors import Level, Problem
+from reconciler.errors import Level, Location, Problem
 from reconciler.model import DatabaseState, InferenceMode, Kind, Profile, Row
 from reconciler.planning import derive_connection
 from reconciler.schema_files import load_schema
@@ -30,13 +30,25 @@ SECTIONS = {Kind.PROVIDER: "providers", Kind.CONNECTION: "connections", Kind.PRO
 _DEFAULTS: Mapping[str, Any] = {"enabled": True}
 
 
+_KINDS = {section: kind for kind, section in SECTIONS.items()}
+
+
 @dataclass(frozen=True)
 class Export:
-    """A config document, the rows left out of it (by section and name), and warnings."""
+    """A config document, and the rows left out of it (by section and name)."""
 
     document: dict[str, Any]
     left_out: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
-    problems: tuple[Problem, ...] = ()
+
+    def warnings(
+        self, file: str | None = None, lines: Mapping[tuple[str, str], int] | None = None
+    ) -> tuple[Problem, ...]:
+        """One ``export.legacy-name`` warning per row left out, at its comment in ``file``."""
+        return tuple(
+            _legacy_name(section, name, file, (lines or {}).get((section, name)))
+            for section, rows in self.left_out.items()
+            for name in rows
+        )
 
 
 def export_state(state: DatabaseState) -> Export:
@@ -44,7 +56,6 @@ def export_state(state: DatabaseState) -> Export:
     mode = inference_mode(state)
     document: dict[str, Any] = {"version": 1, "settings": {"inference_mode": mode.value}}
     left_out: dict[str, dict[str, dict[str, Any]]] = {}
-    problems: list[Problem] = []
     declarable = re.compile(_schema()["$defs"]["name"]["pattern"])
     for kind, section in SECTIONS.items():
         rows = _rows(state, kind)
@@ -56,8 +67,7 @@ def export_state(state: DatabaseState) -> Export:
                 document.setdefault(section, {})[name] = fields
             else:
                 left_out.setdefault(section, {})[name] = fields
-                problems.append(_legacy_name(kind, section, name))
-    return Export(document, left_out, tuple(problems))
+    return Export(document, left_out)
 
 
 def inference_mode(state: DatabaseState) -> InferenceMode:
@@ -122,19 +132,21 @@ def _canonical(kind: Kind) -> Mapping[str, Row]:
     return {}
 
 
-def _legacy_name(kind: Kind, section: str, name: str) -> Problem:
+def _legacy_name(section: str, name: str, file: str | None, line: int | None) -> Problem:
     message = (
-        f"{kind} {name!r} is left out of the export: its name is not a lowercase DNS label, so a"
-        " config cannot declare it; it is written as a comment and stays in the database as it"
-        " is (a config may still reference it)"
+        f"{_KINDS[section]} {name!r} is written as a comment: a config cannot declare a name"
+        " that is not a lowercase DNS label (the row stays in the database as it is, and a"
+        " config may still reference it)"
     )
-    return Problem("export.legacy-name", message, Level.WARNING, path=f"{section}.{name}")
+    location = Location(file, line, 3) if file is not None and line is not None else None
+    return Problem("export.legacy-name", message, Level.WARNING, location, f"{section}.{name}")
 
 
-def export_database(url: str) -> tuple[str, Export]:
+def export_database(url: str, file: str = "-") -> tuple[str, tuple[Problem, ...]]:
     """The config file text for the database at ``url``, read read-only, and what it holds.
 
-    A database without the reconciler's schema (or a missing SQLite file) exports as empty.
+    ``file`` names where the text goes; the warnings about rows written as comments point there. A
+    database without the reconciler's schema (or a missing SQLite file) exports as empty.
     """
     engine = open_engine(url, read_only=True)
     try:
@@ -143,7 +155,8 @@ def export_database(url: str) -> tuple[str, Export]:
     finally:
         engine.dispose()
     exported = export_state(state)
-    return render_config(exported.document, _schema()["$id"], exported.left_out), exported
+    rendered = render_config(exported.document, _schema()["$id"], exported.left_out)
+    return rendered.text, exported.warnings(file, rendered.comment_lines)
 
 
 @cache

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import click
 
 from reconciler.cli.app import cli
 from reconciler.export import export_database
+from reconciler.render import problems as render
 from reconciler.store import resolve_url
 
 
@@ -35,9 +38,10 @@ def export_command(database_url: str | None, output: Path | None) -> None:
       reconcile export --database-url postgresql://app@db/prod -o reconcile.yaml
       reconcile apply -f reconcile.yaml --database-url postgresql://app@db/prod
     """
-    text, exported = export_database(resolve_url(database_url))
-    for problem in exported.problems:
-        click.echo(f"{problem.level}: [{problem.code}] {problem.message}", err=True)
+    text, warnings = export_database(resolve_url(database_url), str(output or "-"))
+    colour = render.use_colour(sys.stderr.isatty(), os.environ)
+    for problem in warnings:
+        click.echo(render.text_line(problem, colour=colour), err=True)
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -14,8 +14,9 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
+_UNICODE_BREAKS = frozenset("\x85\u2028\u2029")
 FLOW_DEPTH = 3
 """Mappings this deep in a document (root 0, section 1, row 2) are written in flow style:
 ``auth: {type: none}``."""
@@ -49,6 +50,10 @@ def _styled(data: Mapping[str, Any], depth: int, flow_from: int) -> CommentedMap
     for key, value in data.items():
         if isinstance(value, Mapping):
             styled[key] = _styled(value, depth + 1, flow_from)
+        elif isinstance(value, str) and _UNICODE_BREAKS.intersection(value):
+            # ruamel writes these line breaks raw in a single-quoted scalar, where reading
+            # folds them into spaces; double quotes escape them (\N, \L, \P).
+            styled[key] = DoubleQuotedScalarString(value)
         elif depth < flow_from and isinstance(value, str) and _literal_safe(value):
             styled[key] = LiteralScalarString(value)
         else:

@@ -34,8 +34,8 @@ class Insertion:
     """``key: value`` to add to the mapping at ``path``.
 
     A missing top-level section is created. In a block mapping, ``after`` names the sibling the
-    new key follows when the mapping has it; otherwise (and in a flow mapping) the key comes last. A key the mapping already has is left alone,
-    so inserting twice changes nothing.
+    new key follows when the mapping has it; otherwise (and in a flow mapping) the key comes
+    last. A key the mapping already has is left alone, so inserting twice changes nothing.
     """
 
     path: tuple[str, ...]

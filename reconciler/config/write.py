@@ -8,6 +8,7 @@ the rows a config cannot declare as a commented block at the end.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from reconciler.config.dump import dump_block
@@ -26,26 +27,43 @@ def modeline(schema_url: str) -> str:
     return f"# yaml-language-server: $schema={schema_url}\n"
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """The text of a config file, and the line (from 1) of each row written as a comment."""
+
+    text: str
+    comment_lines: dict[tuple[str, str], int]
+
+
 def render_config(
     document: Mapping[str, Any],
     schema_url: str,
     left_out: Mapping[str, Mapping[str, Any]] | None = None,
-) -> str:
+) -> Rendered:
     """``document`` as config file text; ``left_out`` rows follow as comments, by section."""
     blocks = [
         dump_block({section: _sorted(document[section])})
         for section in SECTION_ORDER
         if section in document
     ]
-    if left_out:
-        blocks.append(_commented(left_out))
-    return modeline(schema_url) + "\n".join(blocks)
+    text = modeline(schema_url) + "\n".join(blocks)
+    if not left_out:
+        return Rendered(text, {})
+    text += "\n"
+    lines = [*LEFT_OUT_HEADER, ""]
+    positions = {}
+    for section in SECTION_ORDER:
+        rows = _sorted(left_out.get(section, {}))
+        if rows:
+            lines.append(f"{section}:")
+        for name, fields in rows.items():
+            positions[(section, name)] = text.count("\n") + len(lines) + 1
+            lines.extend(_indented(dump_block({name: fields}, depth=1), 2))
+    return Rendered(text + "".join(f"# {line}\n" if line else "#\n" for line in lines), positions)
 
 
-def _commented(left_out: Mapping[str, Mapping[str, Any]]) -> str:
-    rows = {section: _sorted(left_out[section]) for section in SECTION_ORDER if section in left_out}
-    lines = [*LEFT_OUT_HEADER, "", *dump_block(rows).splitlines()]
-    return "".join(f"# {line}\n" if line else "#\n" for line in lines)
+def _indented(text: str, columns: int) -> list[str]:
+    return [" " * columns + line for line in text.splitlines()]
 
 
 def _sorted(value: Any) -> Any:

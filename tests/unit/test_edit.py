@@ -100,7 +100,8 @@ profiles:
     "multi-line flow mapping": (
         "profiles:\n  a: {\n    provider: openai,\n    model: x\n  }\n",
         [fill("a")],
-        "profiles:\n  a: {\n    provider: openai,\n    model: x, provider_connection: openai-personal\n  }\n",
+        "profiles:\n  a: {\n    provider: openai,\n"
+        "    model: x, provider_connection: openai-personal\n  }\n",
     ),
     "an aliased profile is edited once, where its anchor is": (
         "profiles:\n  a: &a\n    provider: openai\n    model: x\n  b: *a\n",
@@ -211,7 +212,8 @@ profiles: {}
     "a file without a final line break keeps it that way": (
         "profiles:\n  a:\n    provider: openai\n    model: x",
         [fill("a")],
-        "profiles:\n  a:\n    provider: openai\n    model: x\n    provider_connection: openai-personal",
+        "profiles:\n  a:\n    provider: openai\n    model: x\n"
+        "    provider_connection: openai-personal",
     ),
     "CRLF line breaks": (
         "version: 1\r\nprofiles:\r\n  a:\r\n    provider: openai\r\n    model: x\r\n",
