@@ -175,12 +175,17 @@ _KEYS = (
     ),
 )
 _TOKEN = re.compile(r"[A-Za-z0-9_=+-]{32,}")
+# One search that every secret above must match: most values are cleared by it alone.
+_CANDIDATE = re.compile(r"sk-|AIza|-----BEGIN|[A-Za-z0-9_=+-]{32}")
+_SHORTEST = 23
 _MIN_ENTROPY = 4.0
 REDACTED = "[redacted]"
 
 
 def secret_kind(text: str) -> str | None:
     """What kind of real secret ``text`` holds, if it looks like one; ``None`` otherwise."""
+    if len(text) < _SHORTEST or _CANDIDATE.search(text) is None:
+        return None
     for kind, pattern in _KEYS:
         if any(_random_looking(m.group(0), 2) for m in pattern.finditer(text)):
             return kind

@@ -14,7 +14,7 @@ from typing import Any
 from reconciler import rules
 from reconciler.config.convert import desired_state
 from reconciler.config.interpolate import interpolate
-from reconciler.config.load import read_file
+from reconciler.config.load import gc_paused, read_file
 from reconciler.config.merge import Part, expand, merge
 from reconciler.config.schema import check_schema
 from reconciler.errors import Problem, SourceMap
@@ -51,8 +51,11 @@ def load_config(
     ``environ`` feeds ``${VAR}`` interpolation (default: the process environment). Never raises
     for bad input: every problem is in the result, located and sorted.
     """
-    if environ is None:
-        environ = os.environ
+    with gc_paused():
+        return _load(paths, os.environ if environ is None else environ)
+
+
+def _load(paths: Sequence[str], environ: Mapping[str, str]) -> LoadedConfig:
     files, problems = expand(paths)
     parts: list[Part] = []
     for path, name in files:
@@ -60,7 +63,9 @@ def load_config(
         problems.extend(parsed.problems)
         if parsed.document is None:
             continue
-        document, found = interpolate(parsed.document, environ, parsed.sources, parsed.templates)
+        document, found = interpolate(
+            parsed.document, parsed.templates, environ, parsed.sources, parsed.plain
+        )
         problems.extend(found)
         problems.extend(check_schema(document, parsed.sources, name))
         parts.append(Part(name, document, parsed.sources))

@@ -71,8 +71,6 @@ def _profile(name: str, item: dict[str, Any]) -> Profile | None:
     model = _text(item.get("model"))
     if provider is None or model is None:
         return None
-    temperature = item.get("temperature")
-    max_tokens = item.get("max_tokens")
     return Profile(
         name=name,
         provider=provider,
@@ -82,10 +80,8 @@ def _profile(name: str, item: dict[str, Any]) -> Profile | None:
         label=_string(item.get("label")),
         description=_string(item.get("description")),
         system_prompt=_string(item.get("system_prompt")),
-        temperature=float(temperature) if _number(temperature) else None,
-        max_tokens=int(max_tokens)
-        if _number(max_tokens) and max_tokens == int(max_tokens)
-        else None,
+        temperature=_float(item.get("temperature")),
+        max_tokens=_int(item.get("max_tokens")),
     )
 
 
@@ -98,5 +94,13 @@ def _string(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _float(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _int(value: Any) -> int | None:
+    """An integer; ``4096.0`` counts, as it does for JSON schema."""
+    number = _float(value)
+    return int(number) if number is not None and number.is_integer() else None

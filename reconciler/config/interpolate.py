@@ -3,13 +3,14 @@
 Only values are interpolated, never keys. ``${VAR:-default}`` also uses the default when VAR is
 set but empty; ``$${`` writes a literal ``${``. A plain (unquoted) scalar is typed again after
 substitution, so ``max_tokens: ${MAX_TOKENS:-4096}`` is the integer 4096; quote it to keep a
-string.
+string. An unset variable without a default is ``env.undefined`` and its reference is left as
+written.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from reconciler.config.scalars import resolve_plain
@@ -20,61 +21,70 @@ _REFERENCE = re.compile(r"\$(\$)?\{(?:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|(
 
 def interpolate(
     document: dict[str, Any],
+    templates: Iterable[Path],
     environ: Mapping[str, str],
     sources: SourceMap,
-    templates: frozenset[Path] = frozenset(),
+    plain: frozenset[Path] = frozenset(),
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """A copy of ``document`` with every ``${...}`` in its string values replaced."""
+    """``document`` with the strings at ``templates`` interpolated; ``document`` is not changed.
+
+    Only the containers on the way to a changed value are copied.
+    """
     problems: list[Problem] = []
-    result = _walk(document, (), _Context(environ, sources, templates, problems))
+    result = dict(document)
+    copied = {id(result)}
+    for path in templates:
+        text = _get(document, path)
+        if not isinstance(text, str):
+            continue
+        value: Any = _substitute(
+            text,
+            environ,
+            lambda code, message, p=path: problems.append(sources.problem(code, message, p)),
+        )
+        if path in plain:
+            value = resolve_plain(value)
+        _set(result, path, value, copied)
     return result, problems
 
 
-class _Context:
-    def __init__(
-        self,
-        environ: Mapping[str, str],
-        sources: SourceMap,
-        templates: frozenset[Path],
-        problems: list[Problem],
-    ) -> None:
-        self.environ = environ
-        self.sources = sources
-        self.templates = templates
-        self.problems = problems
-
-
-def _walk(value: Any, path: Path, context: _Context) -> Any:
-    if isinstance(value, str):
-        return _string(value, path, context) if "${" in value else value
-    if isinstance(value, dict):
-        return {key: _walk(item, (*path, key), context) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_walk(item, (*path, index), context) for index, item in enumerate(value)]
-    return value
-
-
-def _string(text: str, path: Path, context: _Context) -> Any:
+def _substitute(text: str, environ: Mapping[str, str], report: Any) -> str:
     def substitute(match: re.Match[str]) -> str:
         escaped, name, default, malformed = match.groups()
         if escaped:
             return match.group(0)[1:]
         if name is None:
-            message = (
-                f"malformed reference ${{{malformed}}}: expected ${{NAME}} or ${{NAME:-default}}"
+            report(
+                "env.syntax",
+                f"malformed reference ${{{malformed}}}: expected ${{NAME}} or ${{NAME:-default}}",
             )
-            context.problems.append(context.sources.problem("env.syntax", message, path))
             return match.group(0)
-        found = context.environ.get(name)
+        found = environ.get(name)
         if found:
             return found
         if default is not None:
             return default
         if found is None:
-            message = f"environment variable {name} is not set and ${{{name}}} has no default"
-            context.problems.append(context.sources.problem("env.undefined", message, path))
+            report("env.undefined", f"environment variable {name} is not set and has no default")
             return match.group(0)  # left as written, so later tiers do not report it again
         return ""
 
-    result = _REFERENCE.sub(substitute, text)
-    return resolve_plain(result) if path in context.templates else result
+    return _REFERENCE.sub(substitute, text)
+
+
+def _get(document: Any, path: Path) -> Any:
+    for key in path:
+        document = document[key]
+    return document
+
+
+def _set(root: Any, path: Path, value: Any, copied: set[int]) -> None:
+    node = root
+    for key in path[:-1]:
+        child = node[key]
+        if id(child) not in copied:
+            child = list(child) if isinstance(child, list) else dict(child)
+            copied.add(id(child))
+            node[key] = child
+        node = child
+    node[path[-1]] = value

@@ -1,15 +1,16 @@
 """Read one YAML file into plain values, keeping the location of every key and value.
 
 The only module that touches ruamel.yaml. Files are composed by the C parser
-(``CSafeLoader(text).get_single_node()``) and plain values are built from its nodes with the
-garbage collector paused; marks on the nodes give 1-based lines and columns. Duplicate keys,
-alias bombs and recursive aliases are refused as located problems, never as exceptions.
+(``CSafeLoader(text).get_single_node()``, with a faster resolver) and plain values are
+built from its nodes with the garbage collector paused; the nodes' marks give 1-based lines and
+columns. Duplicate keys, alias bombs and recursive aliases are refused as located problems,
+never as exceptions.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path as FilePath
@@ -19,8 +20,10 @@ from ruamel.yaml import CSafeLoader
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.resolver import Resolver
+from ruamel.yaml.tag import Tag
 
-from reconciler.config.scalars import MERGE, STR, typed
+from reconciler.config.scalars import MAP, MERGE, SEQ, STR, typed
 from reconciler.errors import Location, Path, Problem, SourceMap, dotted
 
 ALIAS_BUDGET = 100_000
@@ -34,9 +37,11 @@ class ParsedFile:
     file: str
     document: dict[str, Any] | None
     sources: SourceMap
-    templates: frozenset[Path]
-    """Paths of plain (unquoted) scalars holding ``${``: typed again after interpolation."""
     problems: tuple[Problem, ...] = ()
+    templates: tuple[Path, ...] = ()
+    """Paths of the string values holding ``${``, to interpolate."""
+    plain: frozenset[Path] = frozenset()
+    """Those of ``templates`` that are plain (unquoted): typed again after interpolation."""
 
 
 def read_file(path: FilePath, name: str | None = None) -> ParsedFile:
@@ -50,16 +55,16 @@ def read_file(path: FilePath, name: str | None = None) -> ParsedFile:
         return _failed(file, "file.unreadable", f"cannot read the file: {error.strerror}")
     text = _decode(data, file)
     if isinstance(text, Problem):
-        return ParsedFile(file, None, SourceMap(), frozenset(), (text,))
+        return ParsedFile(file, None, SourceMap(), (text,))
     return parse_text(text, file)
 
 
 def parse_text(text: str, file: str) -> ParsedFile:
     """Parse YAML ``text`` that came from ``file``."""
     builder = _Builder(file, limit=len(text) + ALIAS_BUDGET)
-    with _gc_paused():
+    with gc_paused():
         try:
-            node = CSafeLoader(text).get_single_node()
+            node = _Loader(text).get_single_node()
         except YAMLError as error:
             return _failed(file, "yaml.syntax", *_syntax(error, text))
         if not isinstance(node, MappingNode):
@@ -67,13 +72,66 @@ def parse_text(text: str, file: str) -> ParsedFile:
         try:
             document = builder.mapping(node, ())
         except _Refused as refused:
-            return ParsedFile(file, None, SourceMap(), frozenset(), (refused.problem,))
+            return ParsedFile(file, None, SourceMap(), (refused.problem,))
         except RecursionError:
             return _failed(file, "yaml.nesting", "the document nests too deeply to read")
-    sources = SourceMap(keys=builder.keys, values=builder.values)
+    sources = SourceMap(keys=Marks(file, builder.keys), values=Marks(file, builder.values))
     return ParsedFile(
-        file, document, sources, frozenset(builder.templates), tuple(builder.problems)
+        file,
+        document,
+        sources,
+        problems=tuple(builder.problems),
+        templates=tuple(builder.templates),
+        plain=frozenset(builder.plain),
     )
+
+
+_TAGS = {tag: Tag(suffix=tag) for tag in (STR, SEQ, MAP)}
+_IMPLICIT = {
+    first: [(_TAGS.setdefault(tag, Tag(suffix=tag)), regexp) for tag, regexp in resolvers]
+    for first, resolvers in Resolver.yaml_implicit_resolvers.items()
+}
+_STR, _SEQ, _MAP = _TAGS[STR], _TAGS[SEQ], _TAGS[MAP]
+
+
+class _Loader(CSafeLoader):
+    """The C loader with a faster tag resolver and the same results.
+
+    The C parser calls ``resolve`` once per node; ruamel's builds a list and often a `Tag`
+    each time. This one walks the same regexes, keyed by first character, and returns shared
+    `Tag` objects.
+    """
+
+    def resolve(self, kind: Any, value: str, implicit: tuple[bool, bool]) -> Tag:
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+
+class Marks(Mapping[Path, Location]):
+    """Locations by path, kept as the C parser's marks until one is looked up.
+
+    A `Location` costs about ten times a dict entry to build, and only the few that a problem
+    cites are ever read.
+    """
+
+    def __init__(self, file: str, marks: dict[Path, Any]) -> None:
+        self._file = file
+        self._marks = marks
+
+    def __getitem__(self, path: Path) -> Location:
+        mark = self._marks[path]
+        return Location(self._file, mark.line + 1, mark.column + 1)
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self._marks)
+
+    def __len__(self) -> int:
+        return len(self._marks)
 
 
 class _Refused(Exception):
@@ -87,9 +145,10 @@ class _Builder:
 
     def __init__(self, file: str, limit: int) -> None:
         self.file = file
-        self.keys: dict[Path, Location] = {}
-        self.values: dict[Path, Location] = {}
+        self.keys: dict[Path, Any] = {}  # path -> the C parser's start mark
+        self.values: dict[Path, Any] = {}
         self.templates: list[Path] = []
+        self.plain: set[Path] = set()
         self.problems: list[Problem] = []
         self._left = limit
         self._open: set[int] = set()
@@ -99,13 +158,14 @@ class _Builder:
         if self._left < 0:
             raise _Refused(self._alias_bomb(node, path))
         if type(node) is ScalarNode:
-            mark = node.start_mark
-            self.values[path] = Location(self.file, mark.line + 1, mark.column + 1)
+            self.values[path] = node.start_mark
             # ctag.suffix is the full tag as the C parser gave it; node.tag decodes it every time.
             tag = node.ctag.suffix
             if tag == STR:
-                if not node.style and "${" in node.value:
+                if "${" in node.value:
                     self.templates.append(path)
+                    if not node.style:
+                        self.plain.add(path)
                 return node.value
             return typed(tag, node.value)
         if id(node) in self._open:
@@ -114,8 +174,9 @@ class _Builder:
         self._open.add(id(node))
         try:
             if type(node) is SequenceNode:
-                self.values[path] = self.at(node)
+                self.values[path] = node.start_mark
                 return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+            assert isinstance(node, MappingNode)
             return self.mapping(node, path)
         finally:
             self._open.discard(id(node))
@@ -141,10 +202,9 @@ class _Builder:
                 self.problems.append(self._problem("yaml.duplicate-key", message, key_node, child))
                 continue
             explicit.add(key)
-            mark = key_node.start_mark
-            self.keys[child] = Location(self.file, mark.line + 1, mark.column + 1)
+            self.keys[child] = key_node.start_mark
             result[key] = self.build(value_node, child)
-        self.values[path] = self.at(node)
+        self.values[path] = node.start_mark
         return result
 
     def _merged(self, pairs: list[tuple[Node, Node]], path: Path) -> dict[str, Any]:
@@ -182,7 +242,7 @@ class _Builder:
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Building many small containers triggers needless collections: pause them meanwhile."""
     was_enabled = gc.isenabled()
     gc.disable()
@@ -195,7 +255,7 @@ def _gc_paused() -> Iterator[None]:
 
 def _failed(file: str, code: str, message: str, line: int = 1, column: int = 1) -> ParsedFile:
     problem = Problem(code, message, location=Location(file, line, column))
-    return ParsedFile(file, None, SourceMap(), frozenset(), (problem,))
+    return ParsedFile(file, None, SourceMap(), (problem,))
 
 
 def _not_a_mapping(file: str, node: Node | None) -> ParsedFile:

@@ -7,7 +7,7 @@ row per name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
@@ -50,11 +50,9 @@ def merge(parts: Sequence[Part]) -> tuple[dict[str, Any], SourceMap, list[Proble
         return parts[0].document, parts[0].sources, []
     problems: list[Problem] = []
     merged: dict[str, Any] = {"version": 1}
-    keys: dict[Path, Location] = {}
-    values: dict[Path, Location] = {}
-    for part in reversed(parts):  # the first file's locations win
-        keys.update(part.sources.keys)
-        values.update(part.sources.values)
+    # Looked up in file order, so the first file's locations win; nothing is copied.
+    keys = _Layered([part.sources.keys for part in parts])
+    values = _Layered([part.sources.values for part in parts])
     sources = SourceMap(keys=keys, values=values)
     settings: dict[str, tuple[Any, SourceMap]] = {}
     for part in parts:
@@ -98,6 +96,26 @@ def _merge_section(
             f"{_KIND[section]} {name!r} is also declared at {_cite(first.locate(path, key=True))}"
         )
         yield part.sources.problem("name.duplicate", message, path, key=True)
+
+
+class _Layered(Mapping[Path, Location]):
+    """Several files' locations as one mapping: the first file that has a path wins."""
+
+    def __init__(self, layers: Sequence[Mapping[Path, Location]]) -> None:
+        self._layers = layers
+
+    def __getitem__(self, path: Path) -> Location:
+        for layer in self._layers:
+            found = layer.get(path)
+            if found is not None:
+                return found
+        raise KeyError(path)
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter({path: None for layer in self._layers for path in layer})
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _cite(location: Location | None) -> str:

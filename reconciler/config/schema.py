@@ -72,6 +72,7 @@ def _problems(error: ValidationError, sources: SourceMap, file: str) -> Iterable
     path: Path = tuple(error.absolute_path)
     schema_path = tuple(error.absolute_schema_path)
     keyword = str(error.validator)
+    instance: Any = error.instance
     if keyword == "additionalProperties":
         yield from _unknown_keys(error, path, sources, file)
     elif "propertyNames" in schema_path:
@@ -84,18 +85,19 @@ def _problems(error: ValidationError, sources: SourceMap, file: str) -> Iterable
     elif keyword == "required":
         yield _missing(error, path, schema_path, sources, file)
     elif keyword == "not" and "then" in schema_path:
-        auth_type = error.instance.get("type")
+        auth_type = instance.get("type")
         message = f"auth type {auth_type!r} takes no 'credential'; remove it"
         code = "auth.credential-not-allowed"
         yield _at(sources, file, code, message, (*path, "credential"), key=True)
     elif keyword == "enum":
-        message = error.message + _did_you_mean(error.instance, error.validator_value)
+        choices: Any = error.validator_value
+        message = error.message + _did_you_mean(instance, choices)
         yield _at(sources, file, "schema.enum", message, path)
     elif keyword == "pattern" and path[-1:] == ("base_url",):
-        message = f"{error.instance!r} is not a URL: expected http:// or https://, no spaces"
+        message = f"{instance!r} is not a URL: expected http:// or https://, no spaces"
         yield _at(sources, file, "schema.pattern", message, path)
     elif keyword == "const":
-        message = f"expected {error.validator_value!r}, got {error.instance!r}"
+        message = f"expected {error.validator_value!r}, got {instance!r}"
         yield _at(sources, file, "schema.const", message, path)
     else:
         yield _at(sources, file, f"schema.{keyword}", error.message, path)
@@ -105,8 +107,9 @@ def _missing(
     error: ValidationError, path: Path, schema_path: tuple[Any, ...], sources: SourceMap, file: str
 ) -> Problem:
     if "then" in schema_path:
+        instance: Any = error.instance
         message = (
-            f"auth type {error.instance.get('type')!r} requires 'credential': the name of a"
+            f"auth type {instance.get('type')!r} requires 'credential': the name of a"
             " vault secret, e.g. credential/openai/api_key"
         )
         return _at(sources, file, "auth.credential-required", message, path, key=True)
@@ -116,8 +119,10 @@ def _missing(
 def _unknown_keys(
     error: ValidationError, path: Path, sources: SourceMap, file: str
 ) -> Iterable[Problem]:
-    known = list(error.schema.get("properties", {}))
-    for key in error.instance:
+    schema: Any = error.schema
+    instance: Any = error.instance
+    known = list(schema.get("properties", {}))
+    for key in instance:
         if key in known:
             continue
         hint = _did_you_mean(key, known) or f" (expected one of: {', '.join(known)})"
