@@ -5,13 +5,12 @@ The derivation reads the profile's provider and the effective inference mode, ne
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from reconciler.canonical import PLATFORM_PROVIDERS
 from reconciler.model import Auth, Connection, InferenceMode, Kind, ManagedBy, Profile, Provider
 from reconciler.planning.draft import Draft
 from reconciler.planning.guard import Referrers
 from reconciler.planning.plan import Blocked, Reason
+from reconciler.planning.rows import with_connection, with_owner
 
 
 def derive_connection(provider: Provider, mode: InferenceMode) -> Connection:
@@ -53,20 +52,25 @@ def _derives(draft: Draft, profile_name: str, connection: Connection) -> bool:
 
 def _hand_back(draft: Draft, leaving: Connection) -> None:
     del draft.deletes[(Kind.CONNECTION, leaving.name)]
-    draft.touch(Kind.CONNECTION, replace(leaving, managed_by=ManagedBy.BACKFILL), Reason.BACKFILL)
+    draft.touch(Kind.CONNECTION, with_owner(leaving, ManagedBy.BACKFILL), Reason.BACKFILL)
 
 
 def backfill(draft: Draft) -> None:
     """Give every surviving profile without ``provider_connection`` its derived connection."""
     empty = [profile for profile in draft.profiles.values() if not profile.provider_connection]
+    derived_for: dict[str, Connection | None] = {}
     for profile in empty:
-        provider = draft.providers.get(profile.provider)
-        if provider is None:
+        if profile.provider not in derived_for:
+            provider = draft.providers.get(profile.provider)
+            derived_for[profile.provider] = (
+                None if provider is None else derive_connection(provider, draft.mode)
+            )
+        derived = derived_for[profile.provider]
+        if derived is None:
             continue  # an unknown provider: the reference check reports it
-        derived = derive_connection(provider, draft.mode)
         if not _settle(draft, profile, derived):
             continue
-        filled = replace(profile, provider_connection=derived.name)
+        filled = with_connection(profile, derived.name, profile.managed_by)
         draft.touch(Kind.PROFILE, filled, Reason.BACKFILL)
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from reconciler import canonical
 from reconciler.model import Kind, ManagedBy, Profile, Row
 from reconciler.planning.draft import SECTIONS, Draft, table
 from reconciler.planning.plan import Action, Blocked, FieldDiff, Reason
+from reconciler.planning.rows import with_connection, with_owner
 
 
 def _as_float(value: Any) -> Any:
@@ -55,17 +55,13 @@ def field_diffs(kind: Kind, before: Row, after: Row) -> tuple[FieldDiff, ...]:
     return tuple(diffs)
 
 
-def owned(row: Row, owner: ManagedBy | None) -> Row:
-    return row if row.managed_by is owner else replace(row, managed_by=owner)
-
-
 def _with_kept_connection(want: Profile, have: Row | None) -> Profile:
     """A config profile that omits ``provider_connection`` keeps the database's value."""
     if want.provider_connection is not None or not isinstance(have, Profile):
         return want
     if not have.provider_connection:
         return want
-    return replace(want, provider_connection=have.provider_connection)
+    return with_connection(want, have.provider_connection, want.managed_by)
 
 
 def declare(draft: Draft) -> None:
@@ -83,11 +79,11 @@ def declare(draft: Draft) -> None:
             if isinstance(want, Profile):
                 want = _with_kept_connection(want, have)
             if have is None:
-                draft.touch(kind, owned(want, ManagedBy.CONFIG), Reason.DECLARED)
+                draft.touch(kind, with_owner(want, ManagedBy.CONFIG), Reason.DECLARED)
             elif have.managed_by is not ManagedBy.CONFIG:
-                draft.touch(kind, owned(want, ManagedBy.CONFIG), Reason.ADOPT)
+                draft.touch(kind, with_owner(want, ManagedBy.CONFIG), Reason.ADOPT)
             elif want != have and field_diffs(kind, have, want):
-                draft.touch(kind, owned(want, ManagedBy.CONFIG), Reason.DECLARED)
+                draft.touch(kind, with_owner(want, ManagedBy.CONFIG), Reason.DECLARED)
 
 
 def prune(draft: Draft) -> None:

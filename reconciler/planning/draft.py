@@ -77,22 +77,26 @@ class Draft:
     blocked: list[Blocked] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
+    mode: InferenceMode = field(init=False)
+    _end: dict[Kind, dict[str, Row]] = field(init=False)
+
     def __post_init__(self) -> None:
         self.providers = dict(self.state.providers)
         self.connections = dict(self.state.connections)
         self.profiles = dict(self.state.profiles)
-
-    @property
-    def mode(self) -> InferenceMode:
-        return self.desired.settings.effective_mode
+        self.mode = self.desired.settings.effective_mode
+        self._end = cast(
+            dict[Kind, dict[str, Row]],
+            {
+                Kind.PROVIDER: self.providers,
+                Kind.CONNECTION: self.connections,
+                Kind.PROFILE: self.profiles,
+            },
+        )
 
     def end(self, kind: Kind) -> dict[str, Row]:
         """The end-state table of ``kind`` (rows that will exist after the plan)."""
-        if kind is Kind.PROVIDER:
-            return cast(dict[str, Row], self.providers)
-        if kind is Kind.CONNECTION:
-            return cast(dict[str, Row], self.connections)
-        return cast(dict[str, Row], self.profiles)
+        return self._end[kind]
 
     def touch(self, kind: Kind, row: Row, reason: Reason) -> None:
         """``row`` is what the end state holds under its name, for ``reason``."""

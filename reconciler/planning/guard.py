@@ -7,11 +7,12 @@ deletes is a dangling reference, reported by the reference check and untouched b
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from reconciler.model import Kind
 from reconciler.planning.draft import Draft, is_protected, table
 from reconciler.planning.plan import Action, Blocked, Reason
+from reconciler.planning.rows import with_connection
 
 Referrer = tuple[Kind, str]
 
@@ -71,7 +72,7 @@ def guard_connections(draft: Draft, referrers: Referrers) -> None:
             continue
         for profile in live:
             row = draft.profiles[profile]
-            draft.touch(Kind.PROFILE, replace(row, provider_connection=None), Reason.FORCE)
+            draft.touch(Kind.PROFILE, with_connection(row, None, row.managed_by), Reason.FORCE)
 
 
 def _cascade(draft: Draft, kind: Kind, name: str, cause: Referrer) -> None:

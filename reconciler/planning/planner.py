@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reconciler.errors import Problem, SourceMap
-from reconciler.model import DatabaseState, DesiredState
+from reconciler.model import DatabaseState, DesiredState, Kind
 from reconciler.planning.backfill import backfill, hand_back_derived
 from reconciler.planning.diff import declare, field_diffs, prune
 from reconciler.planning.draft import Draft, table
@@ -51,10 +51,13 @@ def make_plan(
 
 def _changes(draft: Draft) -> tuple[Change, ...]:
     changes = []
-    for (kind, name), reason in draft.touched.items():
-        if (kind, name) in draft.refused or (kind, name) in draft.deletes:
+    skip = draft.refused | draft.deletes.keys()
+    before_rows = {kind: table(draft.state, kind) for kind in Kind}
+    for key, reason in draft.touched.items():
+        if key in skip:
             continue
-        before = table(draft.state, kind).get(name)
+        kind, name = key
+        before = before_rows[kind].get(name)
         after = draft.end(kind)[name]
         if before is None:
             changes.append(Change(kind, name, Action.CREATE, reason, None, after))

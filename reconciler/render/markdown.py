@@ -1,0 +1,95 @@
+"""The plan as a pull-request comment: a summary table first, then what needs a reviewer's eye."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from reconciler.model import Kind
+from reconciler.planning import Action, Change, Plan
+from reconciler.render.text import SIGNS, format_problem, show
+
+DETAILS_LIMIT = 200
+"""Changes listed per kind in a comment; the rest is counted (GitHub caps comments at 65536)."""
+
+_TITLES = {Kind.PROVIDER: "Providers", Kind.CONNECTION: "Connections", Kind.PROFILE: "Profiles"}
+
+
+def render_markdown(plan: Plan) -> str:
+    """Markdown for a pull-request comment: summary table, blocked and deletes, then details."""
+    lines = ["### reconcile plan", "", *_table(plan), ""]
+    lines += _blocked(plan)
+    lines += _deletes(plan)
+    lines += _problems(plan)
+    for kind in Kind:
+        lines += _details(kind, [c for c in plan.changes if c.kind is kind])
+    if not plan.changes and not plan.blocked:
+        lines += ["No changes: the database matches the config.", ""]
+    return "\n".join(lines)
+
+
+def _table(plan: Plan) -> list[str]:
+    rows = ["| | create | update | delete |", "|---|---:|---:|---:|"]
+    counts = Counter((c.kind, c.action) for c in plan.changes)
+    for kind in Kind:
+        cells = " | ".join(str(counts[(kind, action)]) for action in Action)
+        rows.append(f"| {_TITLES[kind]} | {cells} |")
+    s = plan.summary
+    rows.append(f"| **Total** | **{s.create}** | **{s.update}** | **{s.delete}** |")
+    verdict = f"**{s.blocked} blocked**: this plan applies nothing." if s.blocked else ""
+    force = "Made with `--force`." if plan.force else ""
+    extra = " ".join(part for part in (verdict, force) if part)
+    return [*rows, *(["", extra] if extra else [])]
+
+
+def _blocked(plan: Plan) -> list[str]:
+    if not plan.blocked:
+        return []
+    lines = ["#### :no_entry: Blocked", ""]
+    for entry in plan.blocked:
+        refs = ", ".join(f"`{kind} {name}`" for kind, name in entry.referenced_by)
+        by = f" referenced by {refs}" if refs else ""
+        lines.append(
+            f"- `{entry.kind} {entry.name}` ({entry.action}) `{entry.code}`{by}: {entry.message}"
+        )
+    return [*lines, ""]
+
+
+def _deletes(plan: Plan) -> list[str]:
+    deletes = [c for c in plan.changes if c.action is Action.DELETE]
+    if not deletes:
+        return []
+    lines = ["#### :warning: Deletes", ""]
+    lines += [f"- `{c.kind} {c.name}` ({c.reason})" for c in deletes[:DETAILS_LIMIT]]
+    if len(deletes) > DETAILS_LIMIT:
+        lines.append(f"- … and {len(deletes) - DETAILS_LIMIT} more")
+    return [*lines, ""]
+
+
+def _problems(plan: Plan) -> list[str]:
+    if not plan.problems:
+        return []
+    lines = ["#### Problems", "", "```"]
+    lines += [format_problem(problem) for problem in plan.problems[:DETAILS_LIMIT]]
+    if len(plan.problems) > DETAILS_LIMIT:
+        lines.append(f"... and {len(plan.problems) - DETAILS_LIMIT} more")
+    return [*lines, "```", ""]
+
+
+def _details(kind: Kind, changes: list[Change]) -> list[str]:
+    if not changes:
+        return []
+    lines = [f"<details><summary>{_TITLES[kind]}: {len(changes)} changes</summary>", "", "```diff"]
+    for change in changes[:DETAILS_LIMIT]:
+        lines.append(f"{SIGNS[change.action]} {change.name} ({change.reason})")
+        if change.action is Action.CREATE and change.after is not None:
+            image = change.after.image()
+            lines += [
+                f"+     {k}: {show(v)}" for k, v in image.items() if k != "name" and v is not None
+            ]
+        for d in change.diff:
+            lines.append(f"!     {d.field}: {show(d.before)} -> {show(d.after)}")
+    if len(changes) > DETAILS_LIMIT:
+        lines.append(
+            f"# ... and {len(changes) - DETAILS_LIMIT} more (--format json lists every row)"
+        )
+    return [*lines, "```", "", "</details>", ""]

@@ -1,0 +1,157 @@
+"""The plan for a terminal: grouped by kind, ``+``/``~``/``-``, per-field ``before -> after``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from reconciler.errors import Problem
+from reconciler.model import Kind
+from reconciler.planning import Action, Blocked, Change, Plan, Reason
+
+LONG_PLAN = 300
+"""Above this many changes the text shows counts per kind and reason, not every row."""
+
+LIST_LIMIT = 50
+"""Blocked entries and problems shown one by one before the rest is counted."""
+
+SIGNS = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-"}
+_COLOURS = {
+    Action.CREATE: "32",
+    Action.UPDATE: "33",
+    Action.DELETE: "31",
+    "error": "31",
+    "warning": "33",
+    "blocked": "31",
+    "heading": "1",
+}
+_QUIET_REASONS = {Reason.DECLARED, Reason.REMOVED}
+_HEADINGS = {Kind.PROVIDER: "Providers", Kind.CONNECTION: "Connections", Kind.PROFILE: "Profiles"}
+
+
+class _Paint:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, style: str) -> str:
+        if not self.enabled:
+            return text
+        return f"\x1b[{_COLOURS[style]}m{text}\x1b[0m"
+
+
+def show(value: Any) -> str:
+    """A field value as YAML would spell it: ``null``, ``true``, ``{type: none}``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {show(v)}" for k, v in value.items()) + "}"
+    if value == "":
+        return '""'
+    return str(value)
+
+
+def format_problem(problem: Problem) -> str:
+    """``file:line:column: level [code] message``, or the dotted path when not in a file."""
+    where = problem.location
+    place = f"{where.file}:{where.line}:{where.column}" if where else problem.path or "-"
+    return f"{place}: {problem.level} [{problem.code}] {problem.message}"
+
+
+def summary_line(plan: Plan) -> str:
+    s = plan.summary
+    return (
+        f"Plan: {s.create} to create, {s.update} to update, {s.delete} to delete,"
+        f" {s.blocked} blocked."
+    )
+
+
+def render_text(plan: Plan, *, color: bool = False) -> str:
+    """The whole plan as text; ``color`` adds ANSI colours (the CLI decides: a terminal and no
+    NO_COLOR)."""
+    paint = _Paint(color)
+    lines: list[str] = []
+    if plan.force:
+        lines += ["--force: deletes go ahead and every consequence is listed.", ""]
+    if not plan.changes:
+        lines.append("No changes: the database matches the config.")
+    elif len(plan.changes) > LONG_PLAN:
+        lines += _counted_changes(plan, paint)
+    else:
+        lines += _listed_changes(plan, paint)
+    lines += _blocked(plan.blocked, paint)
+    lines += _problems(plan.problems, paint)
+    lines += ["", paint(summary_line(plan), "heading")]
+    return "\n".join(lines) + "\n"
+
+
+def _by_kind(plan: Plan) -> Iterator[tuple[Kind, list[Change]]]:
+    for kind in Kind:
+        changes = [c for c in plan.changes if c.kind is kind]
+        if changes:
+            yield kind, changes
+
+
+def _listed_changes(plan: Plan, paint: _Paint) -> list[str]:
+    lines: list[str] = []
+    for kind, changes in _by_kind(plan):
+        lines.append(paint(_HEADINGS[kind], "heading"))
+        for change in changes:
+            reason = "" if change.reason in _QUIET_REASONS else f"  ({change.reason})"
+            head = f"  {SIGNS[change.action]} {change.name}"
+            lines.append(paint(head, change.action) + reason)
+            lines += [f"      {detail}" for detail in _details(change)]
+    return lines
+
+
+def _details(change: Change) -> list[str]:
+    if change.action is Action.CREATE and change.after is not None:
+        image = change.after.image()
+        return [f"{k}: {show(v)}" for k, v in image.items() if k != "name" and v is not None]
+    return [f"{d.field}: {show(d.before)} -> {show(d.after)}" for d in change.diff]
+
+
+def _counted_changes(plan: Plan, paint: _Paint) -> list[str]:
+    lines = [
+        f"{len(plan.changes)} changes, counted per kind and reason (--format json lists every row):"
+    ]
+    for kind, changes in _by_kind(plan):
+        lines.append(paint(_HEADINGS[kind], "heading"))
+        counts = Counter((c.action, c.reason) for c in changes)
+        for action in Action:
+            for reason in Reason:
+                if counts[(action, reason)]:
+                    line = f"  {SIGNS[action]} {counts[(action, reason)]} to {action}"
+                    lines.append(paint(line, action) + f"  ({reason})")
+    return lines
+
+
+def _blocked(blocked: tuple[Blocked, ...], paint: _Paint) -> list[str]:
+    if not blocked:
+        return []
+    lines = ["", paint("Blocked: this plan applies nothing until these are resolved", "blocked")]
+    for entry in blocked[:LIST_LIMIT]:
+        lines.append(
+            paint(f"  ! {entry.kind} {entry.name}", "blocked") + f": {entry.action}"
+            f" refused [{entry.code}]"
+        )
+        if entry.referenced_by:
+            refs = ", ".join(f"{kind} {name}" for kind, name in entry.referenced_by)
+            lines.append(f"      referenced by: {refs}")
+        lines.append(f"      {entry.message}")
+    if len(blocked) > LIST_LIMIT:
+        lines.append(f"  ... and {len(blocked) - LIST_LIMIT} more blocked")
+    return lines
+
+
+def _problems(problems: tuple[Problem, ...], paint: _Paint) -> list[str]:
+    if not problems:
+        return []
+    lines = ["", paint("Problems", "heading")]
+    for problem in problems[:LIST_LIMIT]:
+        lines.append("  " + paint(format_problem(problem), str(problem.level)))
+    if len(problems) > LIST_LIMIT:
+        lines.append(f"  ... and {len(problems) - LIST_LIMIT} more problems")
+    return lines

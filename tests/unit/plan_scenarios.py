@@ -1,0 +1,75 @@
+"""Named plans on plain values, shared by the renderers' golden tests."""
+
+from __future__ import annotations
+
+from plan_values import BACKFILL, CONFIG, SEED, config, conn, db, prof, prov
+
+from reconciler.digest import state_digest
+from reconciler.errors import Location, SourceMap
+from reconciler.model import DatabaseState
+from reconciler.planning import Plan, make_plan
+from reconciler.render.json import PlanContext
+
+
+def mixed() -> tuple[Plan, DatabaseState]:
+    """The DESIGN example plus an adoption, a refused delete, drift and a located warning."""
+    desired = config(
+        prov("anthropic-eu", "anthropic", base_url="https://eu.api.example.com"),
+        prov("legacy", "openai", enabled=False),
+        conn("anthropic-personal", "anthropic", "api_key", "credential/anthropic/api_key"),
+        conn("team", "openai", "platform"),
+        conn("gemini-managed", "gemini", "platform"),
+        prof("default", "anthropic", "anthropic-personal", temperature=0.7),
+        prof("quick", "openai", model="gpt-5-mini"),
+        deployment="self-hosted",
+        mode="your-own",
+    )
+    state = db(
+        prov("legacy", "openai"),
+        conn("team", "openai", "api_key", "credential/team", CONFIG),
+        conn("old", "openai", by=CONFIG),
+        conn("gemini-managed", "gemini", "api_key", "credential/g", SEED),
+        prof("legacy-bot", "openai", "old"),
+        prof("quick", "openai", model="gpt-4", by=CONFIG),
+        prof("stale", "openai", "team", CONFIG),
+        prof("filled", "ollama", by=BACKFILL),
+    )
+    sources = SourceMap(keys={("connections", "gemini-managed"): Location("reconcile.yaml", 19, 3)})
+    return make_plan(desired, state, sources=sources), state
+
+
+def forced() -> tuple[Plan, DatabaseState]:
+    """A --force cascade two levels deep."""
+    state = db(
+        prov("p", by=CONFIG),
+        conn("c", "p"),
+        prof("y", "p", "c", BACKFILL),
+        prof("x", "openai", "c"),
+        conn("gone", by=CONFIG),
+        prof("z", "openai", "gone"),
+    )
+    return make_plan(config(), state, force=True), state
+
+
+def in_sync() -> tuple[Plan, DatabaseState]:
+    state = db(prov("eu", by=CONFIG))
+    return make_plan(config(prov("eu")), state), state
+
+
+def long() -> tuple[Plan, DatabaseState]:
+    """More changes than the text lists one by one."""
+    rows = [prof(f"p{i:04}", "openai", "openai-managed") for i in range(400)]
+    state = db(*[prof(f"old{i}", "gemini", "gemini-managed", CONFIG) for i in range(5)])
+    return make_plan(config(*rows), state), state
+
+
+SCENARIOS = {"mixed": mixed, "forced": forced, "in-sync": in_sync, "long": long}
+
+
+def context(state: DatabaseState) -> PlanContext:
+    return PlanContext(
+        database="postgresql://app:***@db/prod",
+        config_digest="sha256:" + "0" * 64,
+        state_digest=state_digest(state),
+        tool_version="0.1.0",
+    )
