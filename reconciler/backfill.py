@@ -3,8 +3,8 @@
 Offline. Every profile the files declare without ``provider_connection`` gets the connection the
 plan would derive for it (`reconciler.planning.derive_connection`, with the effective inference
 mode of the files), written after its ``model``. A derived connection that is neither declared
-nor canonical is declared too, so the files stay self-contained; it goes into the file that
-declares the first profile (by name) that needs it, which never makes a name declared twice.
+nor canonical is declared too, so the files stay self-contained: once, in the file of the first
+profile that needs it (files in the order given, profiles in the order written).
 Files are edited in place (`reconciler.config.edit`): only the new keys appear in a diff.
 """
 
@@ -39,7 +39,7 @@ class Backfill:
 
     edits: tuple[FileEdit, ...]
     filled: tuple[tuple[str, str], ...]
-    """(profile, derived connection) pairs, by profile name."""
+    """(profile, derived connection) pairs, in the order the files declare the profiles."""
     declared: tuple[str, ...]
     """Connections declared because a filled profile needs them."""
     problems: tuple[Problem, ...] = ()
@@ -61,7 +61,10 @@ def backfill_files(paths: Sequence[str], environ: Mapping[str, str] | None = Non
     if conflicts:
         raise BlockedError("backfill would conflict with declared connections", conflicts)
     edits = []
-    for file, wanted in insertions.items():
+    for file in loaded.files:
+        wanted = insertions.get(file)
+        if not wanted:
+            continue
         before = Path(file).read_text(encoding="utf-8")
         after = insert(before, wanted)
         if after != before:
@@ -89,8 +92,7 @@ def _insertions(
     new: dict[str, list[Insertion]] = defaultdict(list)
     declared: list[str] = []
     problems: list[Problem] = []
-    for name in sorted(desired.profiles):
-        profile = desired.profiles[name]
+    for name, profile in desired.profiles.items():
         if profile.provider_connection:
             continue
         provider = providers.get(profile.provider)
@@ -159,4 +161,5 @@ def _conflict(
         f" {profile.provider}) but it is declared for provider {existing.provider};"
         " declare provider_connection for the profile"
     )
-    return loaded.sources.problem("backfill.conflict", message, ("profiles", profile.name))
+    path = ("profiles", profile.name)
+    return loaded.sources.problem("backfill.conflict", message, path, key=True)

@@ -62,6 +62,8 @@ def _problems(problems: tuple[Problem, ...]) -> None:
 
 
 def _summary(backfill: Backfill, *, written: bool) -> str:
+    if not backfill.edits and backfill.problems:
+        return "backfill: nothing to write"
     if not backfill.edits:
         return "backfill: nothing to do, every profile names its provider_connection"
     profiles = len(backfill.filled)
