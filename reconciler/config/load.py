@@ -197,7 +197,8 @@ class _Builder:
             if key in explicit:
                 first = self.keys[child]
                 message = (
-                    f"duplicate key {key!r} (first at line {first.line}, column {first.column})"
+                    f"duplicate key {key!r} (first at line {first.line + 1},"
+                    f" column {first.column + 1})"
                 )
                 self.problems.append(self._problem("yaml.duplicate-key", message, key_node, child))
                 continue

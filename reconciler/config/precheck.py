@@ -54,10 +54,10 @@ class Precheck:
         if type(value) is not dict:
             return False
         allowed = self._settings
-        return all(key in allowed and item in allowed[key] for key, item in value.items())
+        return all(key in allowed and _one_of(item, allowed[key]) for key, item in value.items())
 
     def provider(self, item: Any) -> bool:
-        if type(item) is not dict or item.get("type") not in self._provider_types:
+        if type(item) is not dict or not _one_of(item.get("type"), self._provider_types):
             return False
         for key, value in item.items():
             if key == "base_url":
@@ -74,7 +74,7 @@ class Precheck:
         if type(item) is not dict or len(item) != 2 or not _reference(item.get("provider")):
             return False
         auth = item.get("auth")
-        if type(auth) is not dict or auth.get("type") not in self._auth_types:
+        if type(auth) is not dict or not _one_of(auth.get("type"), self._auth_types):
             return False
         credential = auth.get("credential")
         if credential is None:
@@ -91,11 +91,16 @@ class Precheck:
         for key, value in item.items():
             check = _PROFILE_FIELDS.get(key)
             if check is None:
-                if key != "source" or value not in self._sources:
+                if key != "source" or not _one_of(value, self._sources):
                     return False
             elif not check(value):
                 return False
         return True
+
+
+def _one_of(value: Any, choices: frozenset[str]) -> bool:
+    """Membership without hashing: a list or mapping is simply not one of the strings."""
+    return type(value) is str and value in choices
 
 
 def _reference(value: Any) -> bool:
