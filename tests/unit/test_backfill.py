@@ -26,9 +26,9 @@ MANAGED, YOUR_OWN = InferenceMode.MANAGED, InferenceMode.YOUR_OWN
     ],
 )
 def test_derive_connection(provider: object, mode: InferenceMode, name: str, auth: Auth) -> None:
-    derived = derive_connection(provider, mode)  # type: ignore[arg-type]
+    derived = derive_connection(provider, mode)
     assert derived == Connection(name, derived.provider, auth)
-    assert derived.provider == provider.name  # type: ignore[attr-defined]
+    assert derived.provider == provider.name
     assert derived.managed_by is ManagedBy.BACKFILL
 
 
@@ -45,7 +45,7 @@ def test_a_new_profile_keeps_reason_declared_and_the_derived_connection_is_creat
     )
     assert created.after is not None and created.after.managed_by is BACKFILL
     quick = change(plan, "profile", "quick").after
-    assert quick is not None and quick.provider_connection == "openai-personal"  # type: ignore[union-attr]
+    assert quick is not None and quick.provider_connection == "openai-personal"
     assert converges(desired, db())
 
 
@@ -61,13 +61,13 @@ def test_a_new_profile_keeps_reason_declared_and_the_derived_connection_is_creat
 def test_the_effective_mode_decides(settings: dict[str, str], expected: str) -> None:
     plan = make_plan(config(prof("a", "anthropic"), **settings), db())
     profile = change(plan, "profile", "a").after
-    assert profile is not None and profile.provider_connection == expected  # type: ignore[union-attr]
+    assert profile is not None and profile.provider_connection == expected
 
 
 @pytest.mark.parametrize("source", [None, "managed", "user"])
 def test_source_is_never_read(source: str | None) -> None:
     plan = make_plan(config(prof("a", "openai", source=source)), db())
-    assert change(plan, "profile", "a").after.provider_connection == "openai-personal"  # type: ignore[union-attr]
+    assert change(plan, "profile", "a").after.provider_connection == "openai-personal"
 
 
 def test_a_database_profile_without_connection_is_updated_with_reason_backfill() -> None:

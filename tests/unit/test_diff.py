@@ -24,7 +24,7 @@ from reconciler.planning.diff import field_diffs
     ("kind", "before", "after", "diffs"),
     [
         (Kind.PROVIDER, prov("p"), prov("p", by=CONFIG), []),
-        (Kind.PROVIDER, prov("p", enabled=None), prov("p"), []),  # type: ignore[arg-type]
+        (Kind.PROVIDER, prov("p", enabled=None), prov("p"), []),
         (Kind.PROVIDER, prov("p"), prov("p", enabled=False), [("enabled", True, False)]),
         (Kind.PROVIDER, prov("p"), prov("p", "gemini"), [("type", "openai", "gemini")]),
         (Kind.PROFILE, prof("a", temperature=1), prof("a", temperature=1.0), []),
@@ -94,12 +94,12 @@ def test_a_declared_row_the_reconciler_did_not_own_is_adopted_even_without_diff(
     owner: object,
 ) -> None:
     desired = config(prov("eu"))
-    plan = make_plan(desired, db(prov("eu", by=owner)))  # type: ignore[arg-type]
+    plan = make_plan(desired, db(prov("eu", by=owner)))
     (adopted,) = plan.changes
     assert (adopted.action, adopted.reason, adopted.diff) == ("update", "adopt", ())
     assert adopted.after is not None and adopted.after.managed_by is CONFIG
     assert plan.summary.update == 1
-    assert converges(desired, db(prov("eu", by=owner)))  # type: ignore[arg-type]
+    assert converges(desired, db(prov("eu", by=owner)))
 
 
 def test_adoption_shows_the_fields_it_changes() -> None:

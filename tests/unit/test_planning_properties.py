@@ -86,7 +86,7 @@ def _shuffled(state: DatabaseState, seed: int) -> DatabaseState:
         random.Random(seed).shuffle(items)
         return dict(items)
 
-    return DatabaseState(mix(state.providers), mix(state.connections), mix(state.profiles))  # type: ignore[arg-type]
+    return DatabaseState(mix(state.providers), mix(state.connections), mix(state.profiles))
 
 
 def _dangling(state: DatabaseState) -> list[str]:

@@ -7,7 +7,7 @@ from reconciler.planning import make_plan
 
 
 def codes(plan: object) -> list[tuple[str, str]]:
-    return [(p.code, p.path) for p in plan.problems]  # type: ignore[attr-defined]
+    return [(p.code, p.path) for p in plan.problems]
 
 
 def test_references_resolve_against_the_database_and_canonical_rows() -> None:

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from plan_values import CONFIG, config, conn, db, prof, prov
+
+from reconciler.errors import Level, Problem
+from reconciler.model import Kind, Settings
+from reconciler.planning import Action, Blocked, Change, Plan, Reason, Summary, make_plan
+from reconciler.planning.outcome import applied
+
+
+def test_the_summary_is_derived_from_the_changes() -> None:
+    changes = (
+        Change(Kind.PROVIDER, "a", Action.CREATE, Reason.DECLARED, None, prov("a")),
+        Change(Kind.PROVIDER, "b", Action.UPDATE, Reason.ADOPT, prov("b"), prov("b")),
+        Change(Kind.PROVIDER, "c", Action.UPDATE, Reason.DECLARED, prov("c"), prov("c", "gemini")),
+        Change(Kind.PROVIDER, "d", Action.DELETE, Reason.REMOVED, prov("d"), None),
+    )
+    blocked = (Blocked(Kind.CONNECTION, "x", Action.DELETE, "delete.referenced", "m"),)
+    plan = Plan(Settings(), changes, blocked)
+    assert plan.summary == Summary(create=1, update=2, delete=1, blocked=1)
+    assert plan.has_changes and plan.is_blocked and not plan.has_errors
+
+
+def test_errors_and_warnings() -> None:
+    warning = Problem("canonical.drift", "m", Level.WARNING)
+    assert not Plan(Settings(), problems=(warning,)).has_errors
+    assert Plan(Settings(), problems=(warning, Problem("ref.unknown-provider", "m"))).has_errors
+
+
+def test_an_empty_plan() -> None:
+    plan = make_plan(config(), db())
+    assert plan == Plan(Settings())
+    assert plan.summary == Summary()
+    assert not plan.has_changes
+
+
+def test_applied_leaves_the_input_alone_and_writes_owners() -> None:
+    state = db(conn("gone", by=CONFIG))
+    plan = make_plan(config(prof("a", "openai", "openai-managed")), state)
+    after = applied(state, plan.changes)
+    assert "gone" in state.connections and "gone" not in after.connections
+    assert after.profiles["a"].managed_by == "config"
