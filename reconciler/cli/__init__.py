@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from reconciler.cli import (  # noqa: F401  (each registers its commands on `cli`)
+    apply,
     backfill,
     completion,
     db,
     export,
+    history,
     schema,
     validate,
 )

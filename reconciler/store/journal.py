@@ -57,9 +57,9 @@ class NewEntry:
     plan: Mapping[str, Any]
 
 
-def write_entry(connection: Connection, entry: NewEntry) -> None:
-    """Insert one journal row inside the caller's (the apply's) transaction."""
-    connection.execute(
+def write_entry(connection: Connection, entry: NewEntry) -> int:
+    """Insert one journal row inside the caller's (the apply's) transaction; returns its id."""
+    result = connection.execute(
         reconcile_journal.insert().values(
             applied_at=_now(connection),
             actor=entry.actor,
@@ -71,6 +71,8 @@ def write_entry(connection: Connection, entry: NewEntry) -> None:
             plan=dict(entry.plan),
         )
     )
+    key = result.inserted_primary_key
+    return int(key[0]) if key is not None else 0
 
 
 def _now(connection: Connection) -> datetime:

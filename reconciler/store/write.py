@@ -15,12 +15,13 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from reconciler.model import Kind, Row
+from reconciler.planning import Action, Change
 from reconciler.store.tables import profiles, provider_connections, providers
 
 CHUNK = 500
@@ -37,23 +38,6 @@ TABLES: dict[Kind, sa.Table] = {
 Progress = Callable[[int, int], None]
 _Report = Callable[[int], None]
 """Called after each statement with the rows written so far and the rows to write in all."""
-
-
-class Change(Protocol):
-    """What the executor needs of a planned change (`reconciler.planning.Change` fits)."""
-
-    @property
-    def kind(self) -> Kind: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def action(self) -> str: ...
-    @property
-    def reason(self) -> str: ...
-    @property
-    def before(self) -> Row | None: ...
-    @property
-    def after(self) -> Row | None: ...
 
 
 def execute_changes(
@@ -89,13 +73,13 @@ class _Batches:
     def of(cls, changes: Iterable[Change]) -> _Batches:
         batches = cls()
         for change in changes:
-            if change.action == "create" and change.after is not None:
+            if change.action is Action.CREATE and change.after is not None:
                 row = change.after.image()
                 row["managed_by"] = _owner(change.after)
                 batches.creates[change.kind].append(row)
-            elif change.action == "update" and change.after is not None:
+            elif change.action is Action.UPDATE and change.after is not None:
                 batches.updates[change.kind].append(_assignments(change, change.after))
-            elif change.action == "delete":
+            elif change.action is Action.DELETE:
                 batches.deletes[change.kind].append(change.name)
         return batches
 

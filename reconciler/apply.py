@@ -1,0 +1,169 @@
+"""Apply: plan under the lock, check against the reviewed plan, execute, journal.
+
+The other consumer of `Plan` (the renderers are the first). Two steps, each under the reconciler
+lock: the schema upgrade (its own transaction, since MySQL commits DDL implicitly), then one
+transaction that reads the state, plans, refuses a blocked or stale plan, writes every change
+with set-based statements and records one journal row. Anything that fails rolls the whole
+transaction back: the database is exactly as before and the journal has no entry.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from reconciler import __version__
+from reconciler.digest import state_digest
+from reconciler.errors import BlockedError, ConfigError, SourceMap, StaleError
+from reconciler.model import DesiredState
+from reconciler.planning import Plan, make_plan
+from reconciler.planning.outcome import applied
+from reconciler.render.json import PlanContext, plan_document
+from reconciler.stale import stale_problems
+from reconciler.store import open_engine, read_state, redact, resolve_url, translated, upgrade
+from reconciler.store.journal import NewEntry, write_entry
+from reconciler.store.lock import DEFAULT_TIMEOUT, locked_transaction
+from reconciler.store.write import Progress, execute_changes
+
+ACTOR_VARIABLE = "RECONCILE_ACTOR"
+
+
+@dataclass(frozen=True, slots=True)
+class Reviewed:
+    """A plan someone reviewed (a saved plan file, or the plan shown at the prompt).
+
+    ``document`` is its plan JSON; apply goes ahead only if the plan made under the lock has the
+    same ``changes`` (with their ``before`` images) and ``blocked`` entries.
+    """
+
+    document: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyOptions:
+    """How to apply: who is applying, how long to wait for the lock, where progress goes."""
+
+    force: bool = False
+    actor: str | None = None
+    lock_timeout: float = DEFAULT_TIMEOUT
+    progress: Progress | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What an apply did: the plan it executed and the state digests its journal row chains."""
+
+    plan: Plan
+    document: Mapping[str, Any]
+    journal_id: int
+    state_before: str
+    state_after: str
+
+
+def apply_plan(
+    engine: Engine | str,
+    desired: DesiredState,
+    *,
+    config_digest: str,
+    sources: SourceMap | None = None,
+    options: ApplyOptions | None = None,
+    reviewed: Reviewed | None = None,
+) -> Applied:
+    """Bring the database to ``desired`` in one transaction under the lock, and journal it.
+
+    ``engine`` is an engine, or a database URL (opened and closed here). The schema is upgraded
+    first, in a step of its own under the same lock.
+
+    Without ``reviewed`` the plan made under the lock is applied as it is (``apply --yes``). With
+    it, that plan must equal the reviewed one or nothing is written (`StaleError`). A plan with
+    errors raises `ConfigError`, a blocked one `BlockedError`; a lock wait beyond
+    ``options.lock_timeout`` raises `LockTimeout`; a database failure `DatabaseError`.
+    """
+    options = options or ApplyOptions()
+    if isinstance(engine, str):
+        owned = open_engine(resolve_url(engine))
+        try:
+            return apply_plan(
+                owned,
+                desired,
+                config_digest=config_digest,
+                sources=sources,
+                options=options,
+                reviewed=reviewed,
+            )
+        finally:
+            owned.dispose()
+    with translated(engine.url):
+        with locked_transaction(engine, options.lock_timeout) as connection:
+            upgrade(connection)
+        with locked_transaction(engine, options.lock_timeout) as connection:
+            return _apply(connection, desired, config_digest, sources, options, reviewed)
+
+
+def _apply(
+    connection: Connection,
+    desired: DesiredState,
+    config_digest: str,
+    sources: SourceMap | None,
+    options: ApplyOptions,
+    reviewed: Reviewed | None,
+) -> Applied:
+    state = read_state(connection)
+    plan = make_plan(desired, state, force=options.force, sources=sources or SourceMap())
+    context = PlanContext(redact(connection.engine.url), config_digest, state_digest(state))
+    document = plan_document(plan, context)
+    _refuse(plan, document, reviewed)
+    execute_changes(connection, plan.changes, options.progress)
+    before, after = state_digest(state), state_digest(applied(state, plan.changes))
+    journal_id = write_entry(
+        connection,
+        NewEntry(
+            actor=actor_name(options.actor),
+            tool_version=__version__,
+            config_digest=config_digest,
+            state_before=before,
+            state_after=after,
+            summary=document["summary"],
+            plan=document,
+        ),
+    )
+    return Applied(plan, document, journal_id, before, after)
+
+
+def _refuse(plan: Plan, document: Mapping[str, Any], reviewed: Reviewed | None) -> None:
+    """Raise before anything is written: errors first, then staleness, then guards (DESIGN 8)."""
+    if plan.has_errors:
+        errors = [problem for problem in plan.problems if problem.is_error]
+        raise ConfigError(f"the config has {len(errors)} error(s) against the database", errors)
+    if reviewed is not None:
+        problems = stale_problems(reviewed.document, document)
+        if problems:
+            lines = "".join(f"\n  {problem.message}" for problem in problems)
+            raise StaleError(
+                f"plan.stale: the reviewed plan no longer matches the database "
+                f"({len(problems)} difference(s)); nothing was applied:{lines}",
+                problems,
+            )
+    if plan.is_blocked:
+        lines = "".join(f"\n  {entry.kind} {entry.name}: {entry.message}" for entry in plan.blocked)
+        raise BlockedError(
+            f"the plan is blocked ({len(plan.blocked)} refused change(s)); nothing was applied:"
+            f"{lines}"
+        )
+
+
+def actor_name(option: str | None, environ: Mapping[str, str] = os.environ) -> str:
+    """``--actor``, else ``$RECONCILE_ACTOR``, else the OS user."""
+    if option:
+        return option
+    if environ.get(ACTOR_VARIABLE):
+        return environ[ACTOR_VARIABLE]
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        return f"uid:{os.getuid()}"

@@ -1,0 +1,148 @@
+"""``reconcile apply``: apply a config (``-f``) or a reviewed plan file (``PLANFILE``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from reconciler.apply import Applied, ApplyOptions
+from reconciler.cli.app import EXIT_OK, cli
+from reconciler.cli.progress import progress_line
+from reconciler.config import DEFAULT_PATHS, LoadedConfig, load_config
+from reconciler.deploy import apply_config, apply_reviewed, apply_saved_plan, preview_plan
+from reconciler.errors import ConfigError, ReconcileError, UsageError
+from reconciler.planfile import read_plan_file
+from reconciler.render import problems
+from reconciler.render.text import render_text
+from reconciler.store.lock import DEFAULT_TIMEOUT
+
+
+@cli.command("apply")
+@click.argument("planfile", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "-f",
+    "--file",
+    "paths",
+    multiple=True,
+    type=click.Path(),
+    help="Config file or folder; repeatable. Default: reconcile.yaml.",
+)
+@click.option(
+    "--database-url",
+    metavar="URL",
+    help="Default: $RECONCILE_DATABASE_URL, else sqlite:///reconcile.db.",
+)
+@click.option("--force", is_flag=True, help="Delete referenced rows and show the consequences.")
+@click.option("--yes", "-y", is_flag=True, help="Apply without asking (deploy pipelines).")
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another apply to finish.",
+)
+@click.option(
+    "--actor",
+    metavar="NAME",
+    help="Who applies, for the journal. Default: $RECONCILE_ACTOR, else the OS user.",
+)
+def apply_command(
+    planfile: str | None,
+    paths: tuple[str, ...],
+    database_url: str | None,
+    force: bool,
+    yes: bool,
+    lock_timeout: float,
+    actor: str | None,
+) -> int:
+    """Apply the config to the database, in one transaction under a lock.
+
+    With -f, plans under the lock and applies that plan (--yes), or shows the plan and asks first
+    on a terminal. With PLANFILE (from `reconcile plan --out`), re-plans from the config saved in
+    the file and applies only if nothing it depends on changed since (else exit 4). Each
+    successful apply writes one journal entry (`reconcile history`).
+
+    \b
+    Examples:
+      reconcile apply -f reconcile.yaml --yes --database-url postgresql://app@db/prod
+      reconcile plan -f config/ --out plan.json && reconcile apply plan.json
+      RECONCILE_ACTOR=deploy-42 reconcile apply -f config/ --yes --lock-timeout 300
+    """
+    options = ApplyOptions(
+        force=force, actor=actor, lock_timeout=lock_timeout, progress=progress_line()
+    )
+    try:
+        if planfile is not None:
+            if paths or force:
+                raise UsageError(
+                    "a PLANFILE is applied as it was planned: it takes no -f and keeps the"
+                    " --force it was made with"
+                )
+            applied = apply_saved_plan(read_plan_file(planfile), database_url, options)
+        elif not yes and not _interactive():
+            raise ReconcileError(
+                "refusing to apply without --yes: no terminal to ask on; nothing was changed"
+            )
+        else:
+            config = _loaded(paths or DEFAULT_PATHS)
+            if yes:
+                applied = apply_config(config, database_url, options)
+            else:
+                applied = _ask_then_apply(config, database_url, options)
+    except ReconcileError as error:
+        _show_problems(error)
+        raise
+    _report(applied)
+    return EXIT_OK
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _loaded(paths: tuple[str, ...]) -> LoadedConfig:
+    """The config; its warnings (and errors) go to stderr before anything else happens."""
+    config = load_config(paths)
+    if config.problems:
+        colour = problems.use_colour(sys.stderr.isatty(), os.environ)
+        click.echo(problems.text(config.problems, colour=colour), err=True, nl=False)
+    return config
+
+
+def _ask_then_apply(
+    config: LoadedConfig, database_url: str | None, options: ApplyOptions
+) -> Applied:
+    """Show the plan, ask, then apply it as a saved plan would be: only if it still holds."""
+    plan, reviewed = preview_plan(config, database_url, force=options.force)
+    click.echo(render_text(plan, color=_colour()))
+    askable = plan.has_changes and not plan.has_errors and not plan.is_blocked
+    if askable and not click.confirm("Apply these changes?", default=False):
+        raise ReconcileError("apply cancelled; nothing was changed")
+    return apply_reviewed(config, reviewed, database_url, options)
+
+
+def _show_problems(error: ReconcileError) -> None:
+    """Plan-time problems (unknown references...) located in the config, on stderr."""
+    if isinstance(error, ConfigError) and any(problem.location for problem in error.problems):
+        colour = problems.use_colour(sys.stderr.isatty(), os.environ)
+        click.echo(problems.text(error.problems, colour=colour), err=True, nl=False)
+
+
+def _report(applied: Applied) -> None:
+    plan = applied.plan
+    if plan.has_changes:
+        click.echo(render_text(plan, color=_colour()), nl=False)
+    s = plan.summary
+    outcome = (
+        f"Apply complete: {s.create} created, {s.update} updated, {s.delete} deleted."
+        if plan.has_changes
+        else "No changes: the database already matches the config."
+    )
+    click.echo(f"{outcome} Journal entry #{applied.journal_id}.")
+
+
+def _colour() -> bool:
+    return problems.use_colour(sys.stdout.isatty(), os.environ)

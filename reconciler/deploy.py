@@ -1,0 +1,100 @@
+"""Applying from files: a config on disk or a saved plan file; what the CLI and applications call.
+
+``apply_config`` plans and applies under the lock in one transaction (``apply -f … --yes``);
+``preview_plan`` makes the plan to show before asking; ``apply_saved_plan`` re-plans from the config
+saved with a reviewed plan and applies only if nothing it depends on changed.
+"""
+
+from __future__ import annotations
+
+from reconciler.apply import Applied, ApplyOptions, Reviewed, apply_plan
+from reconciler.config import LoadedConfig
+from reconciler.config.convert import desired_state
+from reconciler.digest import digest, state_digest
+from reconciler.errors import ConfigError
+from reconciler.planfile import SavedPlan
+from reconciler.planning import Plan, make_plan
+from reconciler.render.json import PlanContext, plan_document
+from reconciler.store import open_engine, read_state, redact, resolve_url, translated
+
+
+def apply_config(
+    config: LoadedConfig, database_url: str | None = None, options: ApplyOptions | None = None
+) -> Applied:
+    """Plan ``config`` against the database and apply it, under the lock, in one transaction.
+
+    ``database_url`` resolves like ``--database-url`` (else ``$RECONCILE_DATABASE_URL``, else
+    ``sqlite:///reconcile.db``). An invalid config raises `ConfigError` before any connection.
+    """
+    _require_valid(config)
+    return apply_plan(
+        resolve_url(database_url),
+        config.desired,
+        config_digest=config_digest(config),
+        sources=config.sources,
+        options=options,
+    )
+
+
+def apply_reviewed(
+    config: LoadedConfig,
+    reviewed: Reviewed,
+    database_url: str | None = None,
+    options: ApplyOptions | None = None,
+) -> Applied:
+    """Apply ``config`` only if the plan made under the lock equals the ``reviewed`` one."""
+    _require_valid(config)
+    return apply_plan(
+        resolve_url(database_url),
+        config.desired,
+        config_digest=config_digest(config),
+        sources=config.sources,
+        options=options,
+        reviewed=reviewed,
+    )
+
+
+def apply_saved_plan(
+    saved: SavedPlan, database_url: str | None = None, options: ApplyOptions | None = None
+) -> Applied:
+    """Re-plan from the config saved in ``saved`` and apply only if it equals the saved plan.
+
+    The plan keeps the ``--force`` it was made with, whatever ``options.force`` says.
+    """
+    base = options or ApplyOptions()
+    forced = ApplyOptions(saved.force, base.actor, base.lock_timeout, base.progress)
+    return apply_plan(
+        resolve_url(database_url),
+        desired_state(dict(saved.config)),
+        config_digest=digest(saved.config),
+        options=forced,
+        reviewed=Reviewed(saved.document),
+    )
+
+
+def preview_plan(
+    config: LoadedConfig, database_url: str | None = None, *, force: bool = False
+) -> tuple[Plan, Reviewed]:
+    """The plan as it stands now (read-only), to show before asking; then `apply_reviewed`."""
+    _require_valid(config)
+    url = resolve_url(database_url)
+    engine = open_engine(url, read_only=True)
+    try:
+        with translated(engine.url), engine.connect() as connection:
+            state = read_state(connection)
+    finally:
+        engine.dispose()
+    plan = make_plan(config.desired, state, force=force, sources=config.sources)
+    context = PlanContext(redact(url), config_digest(config), state_digest(state))
+    return plan, Reviewed(plan_document(plan, context))
+
+
+def config_digest(config: LoadedConfig) -> str:
+    """The digest of the merged config document, as plans and the journal record it."""
+    return digest(config.document)
+
+
+def _require_valid(config: LoadedConfig) -> None:
+    if not config.valid:
+        errors = [problem for problem in config.problems if problem.is_error]
+        raise ConfigError(f"the config has {len(errors)} error(s); nothing was applied", errors)

@@ -1,0 +1,21 @@
+"""The apply journal as the API gives it: entries newest first."""
+
+from __future__ import annotations
+
+from reconciler.store import open_engine, resolve_url, translated
+from reconciler.store.journal import JournalEntry, read_entries
+
+
+def read_history(
+    database_url: str | None = None, *, limit: int | None = None, with_plan: bool = False
+) -> list[JournalEntry]:
+    """Journal entries of the database at ``database_url`` (resolved like ``--database-url``).
+
+    Reads only; a database never applied to has no entries.
+    """
+    engine = open_engine(resolve_url(database_url), read_only=True)
+    try:
+        with translated(engine.url), engine.connect() as connection:
+            return read_entries(connection, limit=limit, with_plan=with_plan)
+    finally:
+        engine.dispose()
