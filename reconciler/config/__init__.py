@@ -91,10 +91,10 @@ def _finish(problems: Iterable[Problem], files: Sequence[tuple[Any, str]]) -> tu
 
 
 def _redacted(problem: Problem) -> Problem:
-    message = rules.redact(problem.message)
-    if message == problem.message:
+    message, path = rules.redact(problem.message), rules.redact(problem.path)
+    if message == problem.message and path == problem.path:
         return problem
-    return Problem(problem.code, message, problem.level, problem.location, problem.path)
+    return Problem(problem.code, message, problem.level, problem.location, path)
 
 
 def _key(problem: Problem, order: Mapping[str, int]) -> tuple[int, int, int, str]:
