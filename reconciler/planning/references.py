@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from reconciler.errors import Level, Problem, SourceMap
-from reconciler.model import Connection, DesiredState, Provider
+from reconciler.errors import Level, Problem
 from reconciler.planning.draft import Draft
+from reconciler.rules import reference_problems
 
 
 def reference_problems_at_plan_time(draft: Draft) -> list[Problem]:
     """Unknown and mismatched references against the rows that will exist: errors at plan time."""
     return [
-        *_reference_problems(
+        *reference_problems(
             draft.desired,
             draft.providers,
             draft.connections,
@@ -21,62 +19,6 @@ def reference_problems_at_plan_time(draft: Draft) -> list[Problem]:
         ),
         *_kept_connection_mismatches(draft),
     ]
-
-
-# LOCAL STAND-IN for reconciler.rules.reference_problems (branch `config`): when that lands,
-# replace the call above with it and delete this function.
-def _reference_problems(
-    desired: DesiredState,
-    providers: Mapping[str, Provider],
-    connections: Mapping[str, Connection],
-    sources: SourceMap,
-    *,
-    unknown_level: Level,
-) -> list[Problem]:
-    problems = []
-    for name, connection in desired.connections.items():
-        if connection.provider not in providers:
-            problems.append(
-                sources.problem(
-                    "ref.unknown-provider",
-                    f"connection {name}: unknown provider {connection.provider}",
-                    ("connections", name, "provider"),
-                    level=unknown_level,
-                )
-            )
-    for name, profile in desired.profiles.items():
-        if profile.provider not in providers:
-            problems.append(
-                sources.problem(
-                    "ref.unknown-provider",
-                    f"profile {name}: unknown provider {profile.provider}",
-                    ("profiles", name, "provider"),
-                    level=unknown_level,
-                )
-            )
-        if profile.provider_connection is None:
-            continue
-        target = connections.get(profile.provider_connection)
-        path = ("profiles", name, "provider_connection")
-        if target is None:
-            problems.append(
-                sources.problem(
-                    "ref.unknown-connection",
-                    f"profile {name}: unknown connection {profile.provider_connection}",
-                    path,
-                    level=unknown_level,
-                )
-            )
-        elif target.provider != profile.provider:
-            problems.append(
-                sources.problem(
-                    "ref.provider-mismatch",
-                    f"profile {name} uses provider {profile.provider} but its connection"
-                    f" {target.name} is for provider {target.provider}",
-                    path,
-                )
-            )
-    return problems
 
 
 def _kept_connection_mismatches(draft: Draft) -> list[Problem]:
