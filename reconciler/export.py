@@ -15,21 +15,18 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from reconciler import canonical
+from reconciler.config.schema import config_schema
 from reconciler.config.write import render_config
 from reconciler.errors import Level, Location, Problem
 from reconciler.model import DatabaseState, InferenceMode, Kind, Profile, Row
 from reconciler.planning import derive_connection
-from reconciler.schema_files import load_schema
 from reconciler.store import open_engine, read_state
 
 SECTIONS = {Kind.PROVIDER: "providers", Kind.CONNECTION: "connections", Kind.PROFILE: "profiles"}
 _DEFAULTS: Mapping[str, Any] = {"enabled": True}
-
-
 _KINDS = {section: kind for kind, section in SECTIONS.items()}
 
 
@@ -56,7 +53,7 @@ def export_state(state: DatabaseState) -> Export:
     mode = inference_mode(state)
     document: dict[str, Any] = {"version": 1, "settings": {"inference_mode": mode.value}}
     left_out: dict[str, dict[str, dict[str, Any]]] = {}
-    declarable = re.compile(_schema()["$defs"]["name"]["pattern"])
+    declarable = re.compile(config_schema()["$defs"]["name"]["pattern"])
     for kind, section in SECTIONS.items():
         rows = _rows(state, kind)
         for name in sorted(rows):
@@ -143,7 +140,7 @@ def _legacy_name(section: str, name: str, file: str | None, line: int | None) ->
 
 
 def export_database(url: str, file: str = "-") -> tuple[str, tuple[Problem, ...]]:
-    """The config file text for the database at ``url``, read read-only, and what it holds.
+    """The config file text for the database at ``url`` (only read), and its warnings.
 
     ``file`` names where the text goes; the warnings about rows written as comments point there. A
     database without the reconciler's schema (or a missing SQLite file) exports as empty.
@@ -155,10 +152,5 @@ def export_database(url: str, file: str = "-") -> tuple[str, tuple[Problem, ...]
     finally:
         engine.dispose()
     exported = export_state(state)
-    rendered = render_config(exported.document, _schema()["$id"], exported.left_out)
+    rendered = render_config(exported.document, config_schema()["$id"], exported.left_out)
     return rendered.text, exported.warnings(file, rendered.comment_lines)
-
-
-@cache
-def _schema() -> dict[str, Any]:
-    return load_schema("reconcile.schema.json")
