@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from reconciler.cli import (  # noqa: F401  (each registers its command on `cli`)
     apply,
+    backfill,
     completion,
     db,
+    export,
     history,
     schema,
     validate,

@@ -1,1 +1,1 @@
-"""Renderers: consumers of `Plan` and `Problem` values, one module per output format."""
+"""Rendering: values in, text out. One module per thing rendered; nothing here decides anything."""

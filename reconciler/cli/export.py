@@ -1,0 +1,49 @@
+"""``reconcile export``: write the database as a config file."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from reconciler.cli.app import cli
+from reconciler.export import export_database
+from reconciler.render import problems as render
+from reconciler.store import resolve_url
+
+
+@cli.command("export")
+@click.option(
+    "--database-url",
+    metavar="URL",
+    help="Database to read (default: $RECONCILE_DATABASE_URL, else sqlite:///reconcile.db).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the config to FILE instead of standard output.",
+)
+def export_command(database_url: str | None, output: Path | None) -> None:
+    """Write the database's providers, connections and profiles as a config file.
+
+    Canonical rows are left out; a row whose name a config cannot declare is written as a
+    comment, with a warning. The database is only read. Applying the export adopts the rows:
+    the plan that follows is empty.
+
+    \b
+    Example, to start managing an existing database from git:
+      reconcile export --database-url postgresql://app@db/prod -o reconcile.yaml
+      reconcile apply -f reconcile.yaml --database-url postgresql://app@db/prod
+    """
+    text, warnings = export_database(resolve_url(database_url), str(output or "-"))
+    colour = render.use_colour(sys.stderr.isatty(), os.environ)
+    for problem in warnings:
+        click.echo(render.text_line(problem, colour=colour), err=True)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}", err=True)

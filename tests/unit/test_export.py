@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from reconciler import canonical
+from reconciler.config import load_config
+from reconciler.config.write import render_config
+from reconciler.errors import Location
+from reconciler.export import declared_fields, export_state, inference_mode
+from reconciler.model import (
+    Auth,
+    Connection,
+    DatabaseState,
+    InferenceMode,
+    ManagedBy,
+    Profile,
+    Provider,
+)
+from reconciler.rules import secret_kind
+
+
+def state(*rows: Provider | Connection | Profile) -> DatabaseState:
+    return DatabaseState(
+        providers={r.name: r for r in rows if isinstance(r, Provider)},
+        connections={r.name: r for r in rows if isinstance(r, Connection)},
+        profiles={r.name: r for r in rows if isinstance(r, Profile)},
+    )
+
+
+SEEDED = (*canonical.PROVIDERS.values(), *canonical.CONNECTIONS.values())
+
+
+@pytest.mark.parametrize(
+    ("connections", "mode"),
+    [
+        ((), InferenceMode.YOUR_OWN),
+        (("anthropic-managed",), InferenceMode.MANAGED),
+        (("anthropic-personal",), InferenceMode.YOUR_OWN),
+        (("anthropic-managed", "openai-managed", "gemini-personal"), InferenceMode.MANAGED),
+        (("anthropic-managed", "openai-personal"), InferenceMode.YOUR_OWN),  # a tie
+        (("something-else", "something-else"), InferenceMode.YOUR_OWN),
+    ],
+)
+def test_inference_mode_is_the_one_that_derives_most_existing_connections(
+    connections: tuple[str, ...], mode: InferenceMode
+) -> None:
+    providers = ["anthropic", "openai", "gemini"]
+    profiles = [
+        Profile(f"p{index}", providers[index % 3], "m", connection)
+        for index, connection in enumerate(connections)
+    ]
+    assert inference_mode(state(*SEEDED, *profiles)) is mode
+
+
+def test_profiles_whose_derivation_ignores_the_mode_do_not_vote() -> None:
+    rows = (
+        Provider("local", "ollama"),
+        Provider("eu", "anthropic"),
+        Profile("a", "local", "m", "local-local"),
+        Profile("b", "eu", "m", "eu-personal"),
+        Profile("c", "ollama", "m", "ollama-local"),
+        Profile("d", "anthropic", "m", "anthropic-managed"),
+    )
+    assert inference_mode(state(*SEEDED, *rows)) is InferenceMode.MANAGED
+
+
+def test_declared_fields_leave_out_name_nulls_and_defaults_and_escape_interpolation() -> None:
+    assert declared_fields(Provider("p", "openai", None, True)) == {"type": "openai"}
+    assert declared_fields(Provider("p", "openai", "https://x", False)) == {
+        "type": "openai",
+        "base_url": "https://x",
+        "enabled": False,
+    }
+    profile = Profile("p", "openai", "m", system_prompt="Hi ${USER} and $${X}", temperature=0.0)
+    assert declared_fields(profile) == {
+        "provider": "openai",
+        "model": "m",
+        "system_prompt": "Hi $${USER} and $$${X}",
+        "temperature": 0.0,
+    }
+
+
+def test_canonical_rows_are_left_out_whoever_owns_them() -> None:
+    edited = Connection("openai-managed", "openai", Auth("api_key", "c"), ManagedBy.CONFIG)
+    exported = export_state(state(*SEEDED, edited, Provider("ollama", "ollama")))
+    assert exported.document == {"version": 1, "settings": {"inference_mode": "your-own"}}
+    assert exported.left_out == {}
+    assert exported.warnings() == ()
+
+
+def test_a_legacy_name_is_left_out_with_a_warning() -> None:
+    exported = export_state(
+        state(
+            *SEEDED,
+            Connection("Legacy_Key", "openai", Auth("api_key", "credential/legacy")),
+            Profile("Old Bot", "openai", "gpt-4", "Legacy_Key"),
+            Profile("uses-legacy", "openai", "gpt-4", "Legacy_Key"),
+        )
+    )
+    assert exported.document["profiles"] == {
+        "uses-legacy": {"provider": "openai", "model": "gpt-4", "provider_connection": "Legacy_Key"}
+    }
+    assert "connections" not in exported.document
+    assert exported.left_out == {
+        "connections": {
+            "Legacy_Key": {
+                "provider": "openai",
+                "auth": {"type": "api_key", "credential": "credential/legacy"},
+            }
+        },
+        "profiles": {
+            "Old Bot": {"provider": "openai", "model": "gpt-4", "provider_connection": "Legacy_Key"}
+        },
+    }
+    assert [(p.code, p.level, p.path) for p in exported.warnings()] == [
+        ("export.legacy-name", "warning", "connections.Legacy_Key"),
+        ("export.legacy-name", "warning", "profiles.Old Bot"),
+    ]
+    located = exported.warnings("out.yaml", {("profiles", "Old Bot"): 12})
+    assert [p.location for p in located] == [None, Location("out.yaml", 12, 3)]
+
+
+texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=40).filter(
+    lambda text: secret_kind(text) is None  # a secret-looking value is an error of its own
+)
+profiles = st.builds(
+    Profile,
+    name=st.just("p"),
+    provider=st.just("openai"),
+    model=texts.filter(bool),
+    provider_connection=st.none() | st.just("openai-managed"),
+    source=st.none() | st.sampled_from(["managed", "user"]),
+    label=st.none() | texts,
+    description=st.none() | texts,
+    system_prompt=st.none() | texts,
+    temperature=st.none() | st.floats(0, 2),
+    max_tokens=st.none() | st.integers(1, 2**31 - 1),
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(profile=profiles)
+@example(
+    profile=Profile("p", "1.0", "null", label="yes", description="${X}", system_prompt="a\n b\n")
+)
+def test_an_exported_profile_loads_back_as_itself(profile: Profile, tmp_path: Path) -> None:
+    exported = export_state(state(*SEEDED, profile))
+    file = tmp_path / "export.yaml"
+    file.write_text(render_config(exported.document, "s.json").text, encoding="utf-8")
+    loaded = load_config([str(file)], environ={})
+    assert [p for p in loaded.problems if p.is_error] == []
+    assert loaded.desired.profiles == {"p": profile}
