@@ -29,6 +29,9 @@ SECTIONS = {Kind.PROVIDER: "providers", Kind.CONNECTION: "connections", Kind.PRO
 _DEFAULTS: Mapping[str, Any] = {"enabled": True}
 _KINDS = {section: kind for kind, section in SECTIONS.items()}
 
+DEFAULT_SCHEMA_REF = ".schemas/reconcile.schema.json"
+"""Where the GitOps walkthrough of the README puts ``reconcile schema``'s output."""
+
 
 @dataclass(frozen=True)
 class Export:
@@ -139,9 +142,12 @@ def _legacy_name(section: str, name: str, file: str | None, line: int | None) ->
     return Problem("export.legacy-name", message, Level.WARNING, location, f"{section}.{name}")
 
 
-def export_database(url: str, file: str = "-") -> tuple[str, tuple[Problem, ...]]:
+def export_database(
+    url: str, file: str = "-", schema_ref: str = DEFAULT_SCHEMA_REF
+) -> tuple[str, tuple[Problem, ...]]:
     """The config file text for the database at ``url`` (only read), and its warnings.
 
+    ``schema_ref`` is the schema's path or URL written in the editor modeline.
     ``file`` names where the text goes; the warnings about rows written as comments point there. A
     database without the reconciler's schema (or a missing SQLite file) exports as empty.
     """
@@ -152,5 +158,5 @@ def export_database(url: str, file: str = "-") -> tuple[str, tuple[Problem, ...]
     finally:
         engine.dispose()
     exported = export_state(state)
-    rendered = render_config(exported.document, config_schema()["$id"], exported.left_out)
+    rendered = render_config(exported.document, schema_ref, exported.left_out)
     return rendered.text, exported.warnings(file, rendered.comment_lines)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from reconciler.cli.app import cli
-from reconciler.export import export_database
+from reconciler.export import DEFAULT_SCHEMA_REF, export_database
 from reconciler.render import problems as render
 from reconciler.store import resolve_url
 
@@ -26,7 +26,15 @@ from reconciler.store import resolve_url
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write the config to FILE instead of standard output.",
 )
-def export_command(database_url: str | None, output: Path | None) -> None:
+@click.option(
+    "--schema-ref",
+    metavar="REF",
+    default=DEFAULT_SCHEMA_REF,
+    show_default=True,
+    help="Path or URL of the JSON schema for the file's yaml-language-server modeline"
+    " (write it with `reconcile schema > .schemas/reconcile.schema.json`).",
+)
+def export_command(database_url: str | None, output: Path | None, schema_ref: str) -> None:
     """Write the database's providers, connections and profiles as a config file.
 
     Canonical rows are left out; a row whose name a config cannot declare is written as a
@@ -38,7 +46,7 @@ def export_command(database_url: str | None, output: Path | None) -> None:
       reconcile export --database-url postgresql://app@db/prod -o reconcile.yaml
       reconcile apply -f reconcile.yaml --database-url postgresql://app@db/prod
     """
-    text, warnings = export_database(resolve_url(database_url), str(output or "-"))
+    text, warnings = export_database(resolve_url(database_url), str(output or "-"), schema_ref)
     colour = render.use_colour(sys.stderr.isatty(), os.environ)
     for problem in warnings:
         click.echo(render.text_line(problem, colour=colour), err=True)

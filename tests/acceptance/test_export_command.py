@@ -43,6 +43,12 @@ def test_export_to_standard_output_is_the_same_text(database_url: str) -> None:
     assert stderr.count("warning [export.legacy-name]") == 3
 
 
+def test_schema_ref_sets_the_editor_modeline(database_url: str) -> None:
+    code, stdout, _ = export("--database-url", database_url, "--schema-ref", "../s.json")
+    assert code == 0
+    assert stdout.splitlines()[0] == "# yaml-language-server: $schema=../s.json"
+
+
 def test_a_database_without_schema_exports_as_empty_and_is_not_touched(
     empty_database_url: str,
 ) -> None:
