@@ -7,6 +7,7 @@ from reconciler.cli import (  # noqa: F401  (each registers its command on `cli`
     completion,
     db,
     history,
+    plan,
     schema,
     validate,
 )
