@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from reconciler.apply import Applied, ApplyOptions, apply_plan
-    from reconciler.deploy import Planned, apply_config, apply_saved_plan, plan_config
+    from reconciler.deploy import apply_config, apply_saved_plan
     from reconciler.history import read_history
     from reconciler.planfile import read_plan_file, write_plan_file
+    from reconciler.preview import Planned, plan_config
     from reconciler.store import open_engine, read_state, redact, resolve_url, upgrade
 
 __version__ = "0.1.0"
@@ -28,8 +29,8 @@ _LAZY = {
     "apply_plan": "reconciler.apply",
     "apply_config": "reconciler.deploy",
     "apply_saved_plan": "reconciler.deploy",
-    "plan_config": "reconciler.deploy",
-    "Planned": "reconciler.deploy",
+    "plan_config": "reconciler.preview",
+    "Planned": "reconciler.preview",
     "read_history": "reconciler.history",
     "read_plan_file": "reconciler.planfile",
     "write_plan_file": "reconciler.planfile",

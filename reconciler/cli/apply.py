@@ -125,7 +125,8 @@ def _ask_then_apply(
 ) -> Applied:
     """Show the plan, ask, then apply it as a saved plan would be: only if it still holds."""
     from reconciler.apply import Reviewed
-    from reconciler.deploy import apply_reviewed, plan_config
+    from reconciler.deploy import apply_reviewed
+    from reconciler.preview import plan_config
 
     planned = plan_config(config, database_url, force=options.force)
     plan = planned.plan

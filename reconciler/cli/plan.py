@@ -17,7 +17,7 @@ from reconciler.render.markdown import render_markdown
 from reconciler.render.text import render_text
 
 if TYPE_CHECKING:
-    from reconciler.deploy import Planned
+    from reconciler.preview import Planned
 
 
 @cli.command("plan")
@@ -83,8 +83,8 @@ def plan_command(
       reconcile plan -f config/ --force   # what deleting referenced rows would take with it
     """
     # Imported here: SQLAlchemy loads only for commands that use a database.
-    from reconciler.deploy import plan_config
     from reconciler.planfile import write_plan_file
+    from reconciler.preview import plan_config
 
     steps = step_line("planning")
     try:

@@ -137,3 +137,23 @@ def test_text_is_coloured_on_a_terminal_unless_no_color(tmp_path: Path) -> None:
     assert "\x1b[32m  + eu\x1b[0m" in coloured
     plain = on_a_terminal(["plan", "--database-url", url], tmp_path, NO_COLOR="1")
     assert "\x1b[" not in plain and "  + eu" in plain
+
+
+def test_plan_loads_neither_alembic_nor_the_writer(tmp_path: Path) -> None:
+    write_config(tmp_path)
+    code = (
+        "import sys\n"
+        "from reconciler.cli import cli\n"
+        "try:\n"
+        "    cli.main(['plan', '--database-url', sys.argv[1]])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('alembic', 'reconciler.apply', 'reconciler.store.write')"
+        " if m in sys.modules), file=sys.stderr)\n"
+    )
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    done = subprocess.run(
+        [sys.executable, "-c", code, url], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert "Plan: 13 to create" in done.stdout
+    assert done.stderr.strip() == "[]"
