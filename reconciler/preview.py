@@ -33,6 +33,11 @@ class Planned:
     plan: Plan
     document: dict[str, Any]
 
+    @property
+    def read_database(self) -> bool:
+        """False when the config was invalid and the database was not opened."""
+        return self.document["state_digest"] is not None
+
 
 def plan_config(
     config: LoadedConfig,

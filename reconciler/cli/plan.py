@@ -126,8 +126,8 @@ def _report_errors(planned: Planned, output: str) -> None:
         colour = render_problems.use_colour(sys.stderr.isatty(), os.environ)
         for problem in errors:
             click.echo(render_problems.text_line(problem, colour=colour), err=True)
-    if planned.document["state_digest"] is None:
-        outcome = "; nothing was planned"
-    else:
+    if planned.read_database:
         outcome = " against the database; it cannot be applied"
+    else:
+        outcome = "; nothing was planned"
     click.echo(f"error: the config has {len(errors)} error(s){outcome}", err=True)

@@ -292,6 +292,6 @@ def test_the_same_inputs_give_byte_identical_output(database_url: str, tmp_path:
     assert len(journal(database_url)) == 1  # the apply's: planning journals nothing
 
 
-def test_usage_errors_exit_64(tmp_path: Path) -> None:
+def test_usage_errors_exit_64() -> None:
     assert reconcile("plan", "--format", "github").exit_code == 64
     assert reconcile("plan", "--bogus").exit_code == 64

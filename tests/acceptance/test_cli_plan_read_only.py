@@ -69,7 +69,7 @@ def test_a_database_without_the_schema_plans_as_empty_and_stays_so(
         assert tables(empty_database_url) == set()
 
 
-def test_a_missing_sqlite_file_is_not_created(tmp_path: Path, monkeypatch: object) -> None:
+def test_a_missing_sqlite_file_is_not_created(tmp_path: Path) -> None:
     config = write_config(tmp_path)
     missing = tmp_path / "nested" / "app.db"
     result = plan(config, f"sqlite:///{missing}", "--detailed-exitcode")

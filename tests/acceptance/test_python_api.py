@@ -47,6 +47,7 @@ def test_plan_config_reads_and_never_writes(database_url: str, tmp_path: Path) -
     planned = plan_config(config, database_url)
     assert planned.plan.summary.create == 13
     assert planned.document["changes"][0]["name"] == "anthropic"
+    assert planned.read_database
     assert snapshot(database_url) == before
 
 
@@ -56,7 +57,8 @@ def test_plan_config_does_not_open_the_database_for_an_invalid_config(tmp_path: 
     )
     # Port 1: nothing listens; opening it would raise DatabaseError.
     planned = plan_config(config, "postgresql://app@127.0.0.1:1/prod")
-    assert planned.plan.has_errors and planned.document["state_digest"] is None
+    assert planned.plan.has_errors and not planned.read_database
+    assert planned.document["state_digest"] is None
 
 
 @pytest.mark.parametrize("name", ["plan_config", "Planned", "write_plan_file"])
