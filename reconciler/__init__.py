@@ -1,8 +1,9 @@
 """reconciler: a declarative config reconciler for LLM provider configuration.
 
-The public API lives here; the ``reconcile`` command is one client of it. The database part
-(applying, the journal, `open_engine`, `read_state`, `upgrade`, `redact`) loads SQLAlchemy on
-first use only, so ``reconcile validate`` never pays for it.
+The public API lives here; the ``reconcile`` command is one client of it: `load_config`, then
+`plan_config` (read-only) or `apply_config`. The database part (planning, applying, the journal,
+`open_engine`, `read_state`, `upgrade`, `redact`) loads SQLAlchemy on first use only, so
+``reconcile validate`` never pays for it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ if TYPE_CHECKING:
     from reconciler.apply import Applied, ApplyOptions, apply_plan
     from reconciler.deploy import apply_config, apply_saved_plan
     from reconciler.history import read_history
-    from reconciler.planfile import read_plan_file
+    from reconciler.planfile import read_plan_file, write_plan_file
+    from reconciler.preview import Planned, plan_config
     from reconciler.store import open_engine, read_state, redact, resolve_url, upgrade
 
 __version__ = "0.1.0"
@@ -27,8 +29,11 @@ _LAZY = {
     "apply_plan": "reconciler.apply",
     "apply_config": "reconciler.deploy",
     "apply_saved_plan": "reconciler.deploy",
+    "plan_config": "reconciler.preview",
+    "Planned": "reconciler.preview",
     "read_history": "reconciler.history",
     "read_plan_file": "reconciler.planfile",
+    "write_plan_file": "reconciler.planfile",
     "open_engine": "reconciler.store",
     "read_state": "reconciler.store",
     "redact": "reconciler.store",
@@ -40,18 +45,21 @@ __all__ = [
     "Applied",
     "ApplyOptions",
     "LoadedConfig",
+    "Planned",
     "__version__",
     "apply_config",
     "apply_plan",
     "apply_saved_plan",
     "load_config",
     "open_engine",
+    "plan_config",
     "read_history",
     "read_plan_file",
     "read_state",
     "redact",
     "resolve_url",
     "upgrade",
+    "write_plan_file",
 ]
 
 

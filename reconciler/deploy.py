@@ -1,8 +1,9 @@
 """Applying from files: a config on disk or a saved plan file; what the CLI and applications call.
 
 ``apply_config`` plans and applies under the lock in one transaction (``apply -f … --yes``);
-``preview_plan`` makes the plan to show before asking; ``apply_saved_plan`` re-plans from the config
-saved with a reviewed plan and applies only if nothing it depends on changed.
+``apply_reviewed`` applies the plan shown before asking (`reconciler.preview.plan_config`) only if
+it still holds; ``apply_saved_plan`` re-plans from the config saved with a reviewed plan and
+applies only if nothing it depends on changed.
 """
 
 from __future__ import annotations
@@ -11,12 +12,10 @@ from reconciler.apply import Applied, ApplyOptions, Reviewed, apply_plan
 from reconciler.config import LoadedConfig
 from reconciler.config.convert import desired_state
 from reconciler.config.load import gc_paused
-from reconciler.digest import digest, state_digest
+from reconciler.digest import config_digest, digest
 from reconciler.errors import ConfigError
 from reconciler.planfile import SavedPlan
-from reconciler.planning import Plan, make_plan
-from reconciler.render.json import PlanContext, plan_document
-from reconciler.store import open_engine, read_state, redact, resolve_url, translated
+from reconciler.store import resolve_url
 
 
 def apply_config(
@@ -75,28 +74,6 @@ def apply_saved_plan(
         options=forced,
         reviewed=Reviewed(saved.document),
     )
-
-
-def preview_plan(
-    config: LoadedConfig, database_url: str | None = None, *, force: bool = False
-) -> tuple[Plan, Reviewed]:
-    """The plan as it stands now (read-only), to show before asking; then `apply_reviewed`."""
-    _require_valid(config)
-    url = resolve_url(database_url)
-    engine = open_engine(url, read_only=True)
-    try:
-        with translated(engine.url), engine.connect() as connection:
-            state = read_state(connection)
-    finally:
-        engine.dispose()
-    plan = make_plan(config.desired, state, force=force, sources=config.sources)
-    context = PlanContext(redact(url), config_digest(config), state_digest(state))
-    return plan, Reviewed(plan_document(plan, context))
-
-
-def config_digest(config: LoadedConfig) -> str:
-    """The digest of the merged config document, as plans and the journal record it."""
-    return digest(config.document)
 
 
 def _require_valid(config: LoadedConfig) -> None:

@@ -5,15 +5,24 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reconciler.model import DatabaseState, Row
+
+if TYPE_CHECKING:
+    from reconciler.config import LoadedConfig
 
 
 def digest(value: Any) -> str:
     """``sha256:<hex>`` of ``value`` as canonical JSON (sorted keys, no spaces, UTF-8)."""
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def config_digest(config: LoadedConfig) -> str:
+    """The digest of the merged, interpolated config document, as plans and the journal record
+    it; ``apply PLANFILE`` digests the saved document, which is the same value."""
+    return digest(config.document)
 
 
 def state_digest(state: DatabaseState) -> str:

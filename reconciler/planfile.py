@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reconciler.errors import ConfigError, Problem
+from reconciler.errors import ConfigError, Problem, ReconcileError
 
 CONFIG_KEY = "config"
 FORCE_KEY = "force"
@@ -42,9 +42,18 @@ def read_plan_file(path: str) -> SavedPlan:
 def write_plan_file(
     path: str, document: Mapping[str, Any], config: Mapping[str, Any], *, force: bool
 ) -> None:
-    """Save a plan for a later ``reconcile apply PLANFILE``: its JSON, ``force``, the config."""
+    """Save a plan for a later ``reconcile apply PLANFILE``: its JSON, ``force``, the config.
+
+    ``config`` is the merged, interpolated config document (`LoadedConfig.document`); a file that
+    cannot be written raises `ReconcileError`.
+    """
     saved = {**document, FORCE_KEY: force, CONFIG_KEY: dict(config)}
-    Path(path).write_text(json.dumps(saved, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(saved, indent=2, ensure_ascii=False) + "\n"
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ReconcileError(f"{path}: cannot write the plan file: {reason}") from error
 
 
 def _invalid(path: str, message: str) -> ConfigError:

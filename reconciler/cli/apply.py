@@ -96,10 +96,11 @@ def apply_command(
                 "refusing to apply without --yes: no terminal to ask on; nothing was changed"
             )
         else:
-            config = _loaded(paths or DEFAULT_PATHS)
+            config = load_config(paths or DEFAULT_PATHS)
             if yes:
+                _show_config_problems(config)
                 applied = apply_config(config, database_url, options)
-            else:
+            else:  # the plan it shows lists the config's problems
                 applied = _ask_then_apply(config, database_url, options)
     except ReconcileError as error:
         _show_problems(error)
@@ -112,27 +113,31 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def _loaded(paths: tuple[str, ...]) -> LoadedConfig:
-    """The config; its warnings (and errors) go to stderr before anything else happens."""
-    config = load_config(paths)
+def _show_config_problems(config: LoadedConfig) -> None:
+    """The config's warnings (and errors), on stderr before anything else happens."""
     if config.problems:
         colour = problems.use_colour(sys.stderr.isatty(), os.environ)
         click.echo(problems.text(config.problems, colour=colour), err=True, nl=False)
-    return config
 
 
 def _ask_then_apply(
     config: LoadedConfig, database_url: str | None, options: ApplyOptions
 ) -> Applied:
     """Show the plan, ask, then apply it as a saved plan would be: only if it still holds."""
-    from reconciler.deploy import apply_reviewed, preview_plan
+    from reconciler.apply import Reviewed
+    from reconciler.deploy import apply_reviewed
+    from reconciler.preview import plan_config
 
-    plan, reviewed = preview_plan(config, database_url, force=options.force)
+    planned = plan_config(config, database_url, force=options.force)
+    plan = planned.plan
     click.echo(render_text(plan, color=_colour()))
-    askable = plan.has_changes and not plan.has_errors and not plan.is_blocked
+    if plan.has_errors:
+        errors = sum(problem.is_error for problem in plan.problems)
+        raise ConfigError(f"the config has {errors} error(s); nothing was applied")
+    askable = plan.has_changes and not plan.is_blocked
     if askable and not click.confirm("Apply these changes?", default=False):
         raise ReconcileError("apply cancelled; nothing was changed")
-    return apply_reviewed(config, reviewed, database_url, options)
+    return apply_reviewed(config, Reviewed(planned.document), database_url, options)
 
 
 def _show_problems(error: ReconcileError) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reconciler.planning.backfill import derive_connection
 from reconciler.planning.plan import Action, Blocked, Change, FieldDiff, Plan, Reason, Summary
-from reconciler.planning.planner import make_plan
+from reconciler.planning.planner import make_plan, with_config_problems
 
 __all__ = [
     "Action",
@@ -16,4 +16,5 @@ __all__ = [
     "Summary",
     "derive_connection",
     "make_plan",
+    "with_config_problems",
 ]

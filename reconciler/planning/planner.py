@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
+
 from reconciler.errors import Problem, SourceMap
 from reconciler.model import DatabaseState, DesiredState, Kind
 from reconciler.planning.backfill import backfill, hand_back_derived
@@ -13,6 +16,8 @@ from reconciler.planning.references import reference_problems_at_plan_time
 from reconciler.planning.seed import seed
 
 _NO_SOURCES = SourceMap()
+_RECHECKED = frozenset({"ref.unknown-provider", "ref.unknown-connection"})
+"""Offline, an unknown name is a warning (the database may hold it); tier 4 checks it there."""
 
 
 def make_plan(
@@ -47,6 +52,25 @@ def make_plan(
         problems=tuple(sorted(draft.problems, key=_problem_order)),
         force=force,
     )
+
+
+def with_config_problems(plan: Plan, config_problems: Iterable[Problem]) -> Plan:
+    """``plan`` with the problems of loading its config (tiers 1-3) too, each once.
+
+    A problem is the same when its code, path and location are; the plan's own wins. The
+    offline warnings about unknown names are left out: the plan checked those names against
+    the database, and reports the ones it does not hold as errors.
+    """
+    unique = {_identity(problem): problem for problem in plan.problems}
+    for problem in config_problems:
+        if problem.code in _RECHECKED and not problem.is_error:
+            continue
+        unique.setdefault(_identity(problem), problem)
+    return replace(plan, problems=tuple(sorted(unique.values(), key=_problem_order)))
+
+
+def _identity(problem: Problem) -> tuple[str, str, object]:
+    return (problem.code, problem.path, problem.location)
 
 
 def _changes(draft: Draft) -> tuple[Change, ...]:

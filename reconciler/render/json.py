@@ -20,7 +20,8 @@ class PlanContext:
     database: str
     """The database URL, password already redacted."""
     config_digest: str
-    state_digest: str
+    state_digest: str | None
+    """None when the database was not read (an invalid config is not planned)."""
     tool_version: str = __version__
 
 

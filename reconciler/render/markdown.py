@@ -7,7 +7,7 @@ from collections import Counter
 from reconciler.model import Kind
 from reconciler.planning import Action, Change, Plan
 from reconciler.render.problems import text_line
-from reconciler.render.text import SIGNS, show
+from reconciler.render.text import SIGNS, nothing_to_change, show
 
 DETAILS_LIMIT = 200
 """Changes listed per kind in a comment; the rest is counted (GitHub caps comments at 65536)."""
@@ -24,7 +24,7 @@ def render_markdown(plan: Plan) -> str:
     for kind in Kind:
         lines += _details(kind, [c for c in plan.changes if c.kind is kind])
     if not plan.changes and not plan.blocked:
-        lines += ["No changes: the database matches the config.", ""]
+        lines += [nothing_to_change(plan), ""]
     return "\n".join(lines)
 
 

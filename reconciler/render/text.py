@@ -70,7 +70,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     if plan.force:
         lines += ["--force: deletes go ahead and every consequence is listed.", ""]
     if not plan.changes:
-        lines.append("No changes: the database matches the config.")
+        lines.append(nothing_to_change(plan))
     elif len(plan.changes) > LONG_PLAN:
         lines += _counted_changes(plan, paint)
     else:
@@ -79,6 +79,13 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     lines += _problems(plan.problems, paint)
     lines += ["", paint(summary_line(plan), "heading")]
     return "\n".join(lines) + "\n"
+
+
+def nothing_to_change(plan: Plan) -> str:
+    """What a plan without changes says: in sync, or not planned for the errors it lists."""
+    if plan.has_errors:
+        return "No changes planned: the config has errors (see Problems)."
+    return "No changes: the database matches the config."
 
 
 def _by_kind(plan: Plan) -> Iterator[tuple[Kind, list[Change]]]:

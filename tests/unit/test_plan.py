@@ -2,9 +2,18 @@ from __future__ import annotations
 
 from plan_values import CONFIG, config, conn, db, prof, prov
 
-from reconciler.errors import Level, Problem
+from reconciler.errors import Level, Location, Problem
 from reconciler.model import Kind, Settings
-from reconciler.planning import Action, Blocked, Change, Plan, Reason, Summary, make_plan
+from reconciler.planning import (
+    Action,
+    Blocked,
+    Change,
+    Plan,
+    Reason,
+    Summary,
+    make_plan,
+    with_config_problems,
+)
 from reconciler.planning.outcome import applied
 
 
@@ -40,3 +49,27 @@ def test_applied_leaves_the_input_alone_and_writes_owners() -> None:
     after = applied(state, plan.changes)
     assert "gone" in state.connections and "gone" not in after.connections
     assert after.profiles["a"].managed_by == "config"
+
+
+def _at(code: str, line: int, level: Level = Level.ERROR, path: str = "p") -> Problem:
+    return Problem(code, f"{code} ({level})", level, Location("c.yaml", line, 3), path)
+
+
+def test_config_problems_join_the_plan_once_and_in_file_order() -> None:
+    engine = _at("ref.unknown-connection", 9)
+    plan = Plan(Settings(), problems=(engine,))
+    config_problems = [
+        _at("auth.unsupported", 12, Level.WARNING),
+        _at("ref.unknown-connection", 9, Level.WARNING),  # the same place: the plan's error wins
+        _at("ref.unknown-provider", 4, Level.WARNING, "q"),  # rechecked against the database
+        _at("canonical.drift", 2, Level.WARNING),
+        _at("canonical.drift", 2, Level.WARNING),
+    ]
+    merged = with_config_problems(plan, config_problems)
+    assert merged.problems == (_at("canonical.drift", 2, Level.WARNING), engine, config_problems[0])
+    assert merged.changes == plan.changes and merged.summary == plan.summary
+
+
+def test_config_errors_are_kept_even_for_reference_codes() -> None:
+    error = _at("ref.unknown-provider", 4)
+    assert with_config_problems(Plan(Settings()), [error]).problems == (error,)

@@ -1,0 +1,133 @@
+"""``reconcile plan``: validation tiers 1-4 and the plan against the database; never writes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from reconciler.cli.app import EXIT_BLOCKED, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, cli
+from reconciler.cli.progress import step_line
+from reconciler.config import DEFAULT_PATHS, load_config
+from reconciler.render import problems as render_problems
+from reconciler.render.json import dumps
+from reconciler.render.markdown import render_markdown
+from reconciler.render.text import render_text
+
+if TYPE_CHECKING:
+    from reconciler.preview import Planned
+
+
+@cli.command("plan")
+@click.option(
+    "-f",
+    "--file",
+    "paths",
+    multiple=True,
+    metavar="PATH",
+    help="Config file or folder (every *.yaml/*.yml inside); repeat to merge several."
+    "  [default: reconcile.yaml]",
+)
+@click.option(
+    "--database-url",
+    metavar="URL",
+    help="Default: $RECONCILE_DATABASE_URL, else sqlite:///reconcile.db.",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text: for a terminal; json: one document (schemas/plan.schema.json); markdown: for a"
+    " pull-request comment.",
+)
+@click.option(
+    "--out",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Also save the plan with its config, for `reconcile apply FILE` (not written when the"
+    " config has errors).",
+)
+@click.option("--force", is_flag=True, help="Plan deletes of referenced rows and their cascade.")
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0 when none)."
+)
+def plan_command(
+    paths: tuple[str, ...],
+    database_url: str | None,
+    output: str,
+    out: str | None,
+    force: bool,
+    detailed_exitcode: bool,
+) -> int:
+    """Show what `reconcile apply` would change in the database. Never writes to it.
+
+    Validates the config (as `reconcile validate` does), reads the database read-only (a
+    read-only database user will do; a missing SQLite file is not created, a database without
+    the schema reads as empty) and prints the plan: canonical rows to seed, declared rows to
+    create, update or adopt, config rows to delete, provider_connection backfills, and what the
+    delete guard refuses.
+
+    Exit status: 0 planned (no changes, with --detailed-exitcode); 2 changes (with
+    --detailed-exitcode); 3 blocked by a guard; 1 errors in the config or the database
+    unreachable; 64 usage error. The first of 1, 3, 2 wins.
+
+    \b
+    Examples:
+      reconcile plan -f reconcile.yaml --database-url sqlite:///app.db
+      reconcile plan -f config/ --format markdown --out plan.json --detailed-exitcode > plan.md
+      RECONCILE_DATABASE_URL=postgresql://reader@db/prod reconcile plan -f config/ --format json
+      reconcile plan -f config/ --force   # what deleting referenced rows would take with it
+    """
+    # Imported here: SQLAlchemy loads only for commands that use a database.
+    from reconciler.planfile import write_plan_file
+    from reconciler.preview import plan_config
+
+    steps = step_line("planning")
+    try:
+        if steps is not None:
+            steps("loading the config")
+        config = load_config(paths or DEFAULT_PATHS)
+        planned = plan_config(config, database_url, force=force, progress=steps)
+    finally:
+        if steps is not None:
+            steps.close()
+    click.echo(_rendered(planned, output), nl=False)
+    plan = planned.plan
+    if plan.has_errors:
+        _report_errors(planned, output)
+        return EXIT_ERROR
+    if out is not None:
+        write_plan_file(out, planned.document, config.document, force=force)
+        click.echo(f"Saved the plan to {out}: apply it with `reconcile apply {out}`.", err=True)
+    if plan.is_blocked:
+        return EXIT_BLOCKED
+    if detailed_exitcode and plan.has_changes:
+        return EXIT_CHANGES
+    return EXIT_OK
+
+
+def _rendered(planned: Planned, output: str) -> str:
+    if output == "json":
+        return dumps(planned.document)
+    if output == "markdown":
+        return render_markdown(planned.plan)
+    colour = render_problems.use_colour(sys.stdout.isatty(), os.environ)
+    return render_text(planned.plan, color=colour)
+
+
+def _report_errors(planned: Planned, output: str) -> None:
+    """On stderr: the located errors (for a CI log, when stdout went to a file), then a count."""
+    errors = [problem for problem in planned.plan.problems if problem.is_error]
+    if output != "text":
+        colour = render_problems.use_colour(sys.stderr.isatty(), os.environ)
+        for problem in errors:
+            click.echo(render_problems.text_line(problem, colour=colour), err=True)
+    if planned.read_database:
+        outcome = " against the database; it cannot be applied"
+    else:
+        outcome = "; nothing was planned"
+    click.echo(f"error: the config has {len(errors)} error(s){outcome}", err=True)

@@ -1,0 +1,83 @@
+"""The plan of a config against the database as it stands, read-only: ``reconcile plan``, and the
+plan ``reconcile apply`` shows before asking.
+
+Loads no Alembic and nothing of apply: planning never migrates nor writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from reconciler.config import LoadedConfig
+from reconciler.config.load import gc_paused
+from reconciler.digest import config_digest, state_digest
+from reconciler.model import DatabaseState
+from reconciler.planning import Plan, make_plan, with_config_problems
+from reconciler.render.json import PlanContext, plan_document
+from reconciler.store import open_engine, read_state, redact, resolve_url, translated
+
+Step = Callable[[str], None]
+"""Told the name of each step as it starts (``"reading the database"``), for a progress line."""
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A config planned against a database: the `Plan` and its plan JSON (DESIGN section 9).
+
+    ``plan.problems`` holds the config's problems (tiers 1-3) and the plan's (tier 4), each once.
+    An invalid config is not planned: no changes, its problems, and ``state_digest`` null.
+    """
+
+    plan: Plan
+    document: dict[str, Any]
+
+    @property
+    def read_database(self) -> bool:
+        """False when the config was invalid and the database was not opened."""
+        return self.document["state_digest"] is not None
+
+
+def plan_config(
+    config: LoadedConfig,
+    database_url: str | None = None,
+    *,
+    force: bool = False,
+    progress: Step | None = None,
+) -> Planned:
+    """Plan ``config`` against the database as it stands now; never writes to it.
+
+    ``database_url`` resolves like ``--database-url``. The database is opened read-only (a
+    read-only user will do): a missing SQLite file is not created and a database without the
+    schema reads as empty. An invalid config is not planned and the database is not opened.
+    A database that cannot be read raises `DatabaseError`.
+    """
+    url = resolve_url(database_url)
+    # A big config is a million live objects and planning builds no cycles: skip collections.
+    with gc_paused():
+        if not config.valid:
+            plan = Plan(config.desired.settings, problems=config.problems, force=force)
+            return Planned(plan, plan_document(plan, _context(url, config, None)))
+        if progress is not None:
+            progress("reading the database")
+        state = _read_only_state(url)
+        if progress is not None:
+            progress("planning")
+        plan = make_plan(config.desired, state, force=force, sources=config.sources)
+        plan = with_config_problems(plan, config.problems)
+        return Planned(plan, plan_document(plan, _context(url, config, state)))
+
+
+def _read_only_state(url: str) -> DatabaseState:
+    engine = open_engine(url, read_only=True)
+    try:
+        with translated(engine.url), engine.connect() as connection:
+            return read_state(connection)
+    finally:
+        engine.dispose()
+
+
+def _context(url: str, config: LoadedConfig, state: DatabaseState | None) -> PlanContext:
+    read = None if state is None else state_digest(state)
+    return PlanContext(redact(url), config_digest(config), read)
