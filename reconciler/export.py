@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler import canonical
+from reconciler.config.dump import DEFAULT_SCHEMA_REF
 from reconciler.config.schema import config_schema
 from reconciler.config.write import render_config
 from reconciler.errors import Level, Location, Problem
@@ -28,9 +29,6 @@ from reconciler.store import open_engine, read_state
 SECTIONS = {Kind.PROVIDER: "providers", Kind.CONNECTION: "connections", Kind.PROFILE: "profiles"}
 _DEFAULTS: Mapping[str, Any] = {"enabled": True}
 _KINDS = {section: kind for kind, section in SECTIONS.items()}
-
-DEFAULT_SCHEMA_REF = ".schemas/reconcile.schema.json"
-"""Where the GitOps walkthrough of the README puts ``reconcile schema``'s output."""
 
 
 @dataclass(frozen=True)

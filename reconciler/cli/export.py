@@ -9,9 +9,8 @@ from pathlib import Path
 import click
 
 from reconciler.cli.app import cli
-from reconciler.export import DEFAULT_SCHEMA_REF, export_database
+from reconciler.config.dump import DEFAULT_SCHEMA_REF
 from reconciler.render import problems as render
-from reconciler.store import resolve_url
 
 
 @cli.command("export")
@@ -46,6 +45,9 @@ def export_command(database_url: str | None, output: Path | None, schema_ref: st
       reconcile export --database-url postgresql://app@db/prod -o reconcile.yaml
       reconcile apply -f reconcile.yaml --database-url postgresql://app@db/prod
     """
+    from reconciler.export import export_database  # loads SQLAlchemy: only when run
+    from reconciler.store import resolve_url
+
     text, warnings = export_database(resolve_url(database_url), str(output or "-"), schema_ref)
     colour = render.use_colour(sys.stderr.isatty(), os.environ)
     for problem in warnings:

@@ -21,6 +21,9 @@ FLOW_DEPTH = 3
 """Mappings this deep in a document (root 0, section 1, row 2) are written in flow style:
 ``auth: {type: none}``."""
 
+DEFAULT_SCHEMA_REF = ".schemas/reconcile.schema.json"
+"""Where the GitOps walkthrough of the README puts ``reconcile schema``'s output."""
+
 
 def dump_block(data: Mapping[str, Any], indent: int = 2, depth: int = 0) -> str:
     """``data`` as a block mapping; mappings at depth `FLOW_DEPTH` and below in flow style.
