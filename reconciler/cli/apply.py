@@ -98,7 +98,8 @@ def apply_command(
         else:
             config = load_config(paths or DEFAULT_PATHS)
             if yes:
-                _show_config_problems(config)
+                if config.valid:  # an invalid config's errors come with the ConfigError below
+                    _show_config_problems(config)
                 applied = apply_config(config, database_url, options)
             else:  # the plan it shows lists the config's problems
                 applied = _ask_then_apply(config, database_url, options)
@@ -114,7 +115,7 @@ def _interactive() -> bool:
 
 
 def _show_config_problems(config: LoadedConfig) -> None:
-    """The config's warnings (and errors), on stderr before anything else happens."""
+    """The warnings of a valid config, on stderr before anything else happens."""
     if config.problems:
         colour = problems.use_colour(sys.stderr.isatty(), os.environ)
         click.echo(problems.text(config.problems, colour=colour), err=True, nl=False)
