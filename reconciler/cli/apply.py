@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from reconciler.cli.app import EXIT_OK, cli
+from reconciler.cli.options import config_paths_option, database_url_option
 from reconciler.cli.progress import progress_line
 from reconciler.config import DEFAULT_PATHS, LoadedConfig, load_config
 from reconciler.errors import ConfigError, ReconcileError, UsageError
@@ -25,19 +26,8 @@ that the CLI loads SQLAlchemy only when a command runs."""
 
 @cli.command("apply")
 @click.argument("planfile", required=False, type=click.Path(dir_okay=False))
-@click.option(
-    "-f",
-    "--file",
-    "paths",
-    multiple=True,
-    type=click.Path(),
-    help="Config file or folder; repeatable. Default: reconcile.yaml.",
-)
-@click.option(
-    "--database-url",
-    metavar="URL",
-    help="Default: $RECONCILE_DATABASE_URL, else sqlite:///reconcile.db.",
-)
+@config_paths_option()
+@database_url_option()
 @click.option("--force", is_flag=True, help="Delete referenced rows and show the consequences.")
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking (deploy pipelines).")
 @click.option(

@@ -9,22 +9,15 @@ import click
 
 from reconciler.backfill import Backfill, backfill_files, write
 from reconciler.cli.app import EXIT_OK, cli
+from reconciler.cli.options import config_paths_option
+from reconciler.config import DEFAULT_PATHS
 from reconciler.errors import Problem, ReconcileError
 from reconciler.render import problems as render
 from reconciler.render.diff import unified_diff
 
 
 @cli.command("backfill")
-@click.option(
-    "-f",
-    "--file",
-    "paths",
-    multiple=True,
-    default=["reconcile.yaml"],
-    show_default=True,
-    metavar="PATH",
-    help="Config file or folder (every *.yaml/*.yml inside); repeat to merge several.",
-)
+@config_paths_option()
 @click.option("--write", "write_files", is_flag=True, help="Edit the files in place.")
 def backfill_command(paths: tuple[str, ...], write_files: bool) -> int:
     """Show, as a diff, the provider_connection each profile without one would get.
@@ -41,7 +34,7 @@ def backfill_command(paths: tuple[str, ...], write_files: bool) -> int:
       reconcile backfill -f config.d/ --write         # write it
     """
     try:
-        backfill = backfill_files(paths)
+        backfill = backfill_files(paths or DEFAULT_PATHS)
     except ReconcileError as error:
         _problems(error.problems)
         raise

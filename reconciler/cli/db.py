@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from reconciler.cli.app import cli
+from reconciler.cli.options import database_url_option
 
 
 @cli.group("db")
@@ -18,11 +19,7 @@ def db_group() -> None:
 
 
 @db_group.command("upgrade")
-@click.option(
-    "--database-url",
-    metavar="URL",
-    help="Database to migrate (default: $RECONCILE_DATABASE_URL, else sqlite:///reconcile.db).",
-)
+@database_url_option("Database to migrate")
 def upgrade_command(database_url: str | None) -> None:
     """Create the schema, or migrate it to this version's newest revision.
 

@@ -9,16 +9,13 @@ from pathlib import Path
 import click
 
 from reconciler.cli.app import cli
+from reconciler.cli.options import database_url_option
 from reconciler.config.dump import DEFAULT_SCHEMA_REF
 from reconciler.render import problems as render
 
 
 @cli.command("export")
-@click.option(
-    "--database-url",
-    metavar="URL",
-    help="Database to read (default: $RECONCILE_DATABASE_URL, else sqlite:///reconcile.db).",
-)
+@database_url_option("Database to read")
 @click.option(
     "-o",
     "--output",

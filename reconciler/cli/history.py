@@ -9,17 +9,14 @@ from typing import TYPE_CHECKING
 import click
 
 from reconciler.cli.app import cli
+from reconciler.cli.options import database_url_option
 
 if TYPE_CHECKING:
     from reconciler.store.journal import JournalEntry
 
 
 @cli.command("history")
-@click.option(
-    "--database-url",
-    metavar="URL",
-    help="Default: $RECONCILE_DATABASE_URL, else sqlite:///reconcile.db.",
-)
+@database_url_option()
 @click.option(
     "--format",
     "output",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from reconciler.cli.app import EXIT_BLOCKED, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, cli
+from reconciler.cli.options import config_paths_option, database_url_option
 from reconciler.cli.progress import step_line
 from reconciler.config import DEFAULT_PATHS, load_config
 from reconciler.render import problems as render_problems
@@ -21,20 +22,8 @@ if TYPE_CHECKING:
 
 
 @cli.command("plan")
-@click.option(
-    "-f",
-    "--file",
-    "paths",
-    multiple=True,
-    metavar="PATH",
-    help="Config file or folder (every *.yaml/*.yml inside); repeat to merge several."
-    "  [default: reconcile.yaml]",
-)
-@click.option(
-    "--database-url",
-    metavar="URL",
-    help="Default: $RECONCILE_DATABASE_URL, else sqlite:///reconcile.db.",
-)
+@config_paths_option()
+@database_url_option()
 @click.option(
     "--format",
     "output",

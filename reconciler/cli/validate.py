@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from reconciler.cli.app import EXIT_ERROR, EXIT_OK, cli
+from reconciler.cli.options import config_paths_option
 from reconciler.config import DEFAULT_PATHS, load_config
 from reconciler.config.sniff import declares_config
 from reconciler.render import problems as render
@@ -17,15 +18,7 @@ from reconciler.render import problems as render
 
 @cli.command("validate")
 @click.argument("files", nargs=-1, metavar="[PATH]...")
-@click.option(
-    "-f",
-    "--file",
-    "paths",
-    multiple=True,
-    metavar="PATH",
-    help="Config file or folder (every *.yaml/*.yml inside); repeat to merge several."
-    "  [default: reconcile.yaml, when no PATH is given either]",
-)
+@config_paths_option("reconcile.yaml, when no PATH is given either")
 @click.option(
     "--format",
     "output",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
-from conftest import READER_PASSWORD, DatabaseServer, SqliteFiles
+from database_servers import READER_PASSWORD, DatabaseServer, SqliteFiles
 
 from reconciler.cli import cli
 from reconciler.store import head_revision

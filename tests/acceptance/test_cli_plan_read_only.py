@@ -12,12 +12,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
+from database_servers import READER_PASSWORD
 
 from reconciler.cli import cli
 from reconciler.store import open_engine
 from tests.acceptance.database_snapshot import snapshot
 from tests.acceptance.test_cli_plan import CONFIG, write_config
-from tests.conftest import READER_PASSWORD
 
 
 def plan(config: str, url: str, *args: str) -> Result:

@@ -14,7 +14,8 @@ UNREACHABLE = "postgresql://postgres@127.0.0.1:1/postgres"
 
 
 def run_inner_suite(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    shutil.copy(Path(__file__).parent.parent / "conftest.py", tmp_path / "conftest.py")
+    for name in ("conftest.py", "database_servers.py"):
+        shutil.copy(Path(__file__).parent.parent / name, tmp_path / name)
     (tmp_path / "pytest.ini").write_text(
         "[pytest]\nmarkers =\n    sqlite\n    postgres\n    mysql\n", encoding="utf-8"
     )
