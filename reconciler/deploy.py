@@ -1,9 +1,8 @@
 """Applying from files: a config on disk or a saved plan file; what the CLI and applications call.
 
-``apply_config`` plans and applies under the lock in one transaction (``apply -f … --yes``);
-``apply_reviewed`` applies the plan shown before asking (`reconciler.preview.plan_config`) only if
-it still holds; ``apply_saved_plan`` re-plans from the config saved with a reviewed plan and
-applies only if nothing it depends on changed.
+``apply_config`` plans and applies under the lock in one transaction (``apply -f … --yes``), or
+applies the plan shown before asking only if it still holds; ``apply_saved_plan`` re-plans from
+the config saved with a reviewed plan and applies only if nothing it depends on changed.
 """
 
 from __future__ import annotations
@@ -19,34 +18,23 @@ from reconciler.store import resolve_url
 
 
 def apply_config(
-    config: LoadedConfig, database_url: str | None = None, options: ApplyOptions | None = None
+    config: LoadedConfig,
+    database_url: str | None = None,
+    options: ApplyOptions | None = None,
+    *,
+    reviewed: Reviewed | None = None,
 ) -> Applied:
     """Plan ``config`` against the database and apply it, under the lock, in one transaction.
 
     ``database_url`` resolves like ``--database-url`` (else ``$RECONCILE_DATABASE_URL``, else
-    ``sqlite:///reconcile.db``). An invalid config raises `ConfigError` before any connection.
+    ``sqlite:///reconcile.db``). With ``reviewed`` (the plan shown before asking, from
+    `reconciler.preview.plan_config`), applies only if the plan made under the lock equals it.
+    An invalid config raises `ConfigError` before any connection.
     """
-    _require_valid(config)
+    if not config.valid:
+        errors = [problem for problem in config.problems if problem.is_error]
+        raise ConfigError(f"the config has {len(errors)} error(s); nothing was applied", errors)
     with gc_paused():  # a big config is a million live objects: collections only cost time
-        digest_ = config_digest(config)
-    return apply_plan(
-        resolve_url(database_url),
-        config.desired,
-        config_digest=digest_,
-        sources=config.sources,
-        options=options,
-    )
-
-
-def apply_reviewed(
-    config: LoadedConfig,
-    reviewed: Reviewed,
-    database_url: str | None = None,
-    options: ApplyOptions | None = None,
-) -> Applied:
-    """Apply ``config`` only if the plan made under the lock equals the ``reviewed`` one."""
-    _require_valid(config)
-    with gc_paused():
         digest_ = config_digest(config)
     return apply_plan(
         resolve_url(database_url),
@@ -74,9 +62,3 @@ def apply_saved_plan(
         options=forced,
         reviewed=Reviewed(saved.document),
     )
-
-
-def _require_valid(config: LoadedConfig) -> None:
-    if not config.valid:
-        errors = [problem for problem in config.problems if problem.is_error]
-        raise ConfigError(f"the config has {len(errors)} error(s); nothing was applied", errors)

@@ -116,7 +116,7 @@ def _ask_then_apply(
 ) -> Applied:
     """Show the plan, ask, then apply it as a saved plan would be: only if it still holds."""
     from reconciler.apply import Reviewed
-    from reconciler.deploy import apply_reviewed
+    from reconciler.deploy import apply_config
     from reconciler.preview import plan_config
 
     planned = plan_config(config, database_url, force=options.force)
@@ -128,7 +128,7 @@ def _ask_then_apply(
     askable = plan.has_changes and not plan.is_blocked
     if askable and not click.confirm("Apply these changes?", default=False):
         raise ReconcileError("apply cancelled; nothing was changed")
-    return apply_reviewed(config, Reviewed(planned.document), database_url, options)
+    return apply_config(config, database_url, options, reviewed=Reviewed(planned.document))
 
 
 def _show_problems(error: ReconcileError) -> None:
