@@ -1,11 +1,17 @@
-"""Generate a large valid config: N profiles, N/10 connections, a few providers.
+"""What the benchmarks run on: generated configs and database states.
 
-python tests/benchmarks/generate.py 10000 > /tmp/big.yaml
+- `generate`: a valid config of N profiles, N/10 connections and a few providers;
+- `fill_in_sync`: a database that already holds what that config declares (a no-op plan);
+- `fill_legacy`: M profiles written behind the tool's back, without ``provider_connection``.
+
+    python tests/benchmarks/generate.py 10000 > /tmp/big.yaml
 """
 
 from __future__ import annotations
 
 import sys
+
+import sqlalchemy as sa
 
 PROVIDER_TYPES = ("anthropic", "openai", "gemini")
 
@@ -49,6 +55,41 @@ def generate(profiles: int, providers: int = 3) -> str:
 def _provider(connection: int, providers: int) -> str:
     index = connection % providers
     return f"{PROVIDER_TYPES[index % len(PROVIDER_TYPES)]}-{index}"
+
+
+CANONICAL_PROVIDERS = ("anthropic", "openai", "gemini", "ollama")
+
+
+def fill_in_sync(url: str, config: str) -> None:
+    """Apply ``config`` with reconcile itself: what it leaves is in sync by definition."""
+    from reconciler import ApplyOptions, apply_config, load_config
+
+    apply_config(load_config([config]), url, ApplyOptions(actor="benchmark"))
+
+
+def fill_legacy(url: str, count: int) -> None:
+    """The canonical providers and ``count`` profiles lacking ``provider_connection``, owned by
+    no one, as an application or an older version would have written them."""
+    from reconciler.store.tables import profiles, providers
+
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            providers.insert(), [{"name": name, "type": name} for name in CANONICAL_PROVIDERS]
+        )
+        for start in range(0, count, 10_000):
+            connection.execute(
+                profiles.insert(),
+                [
+                    {
+                        "name": f"legacy-{n:07d}",
+                        "provider": CANONICAL_PROVIDERS[n % len(CANONICAL_PROVIDERS)],
+                        "model": "model-legacy",
+                    }
+                    for n in range(start, min(count, start + 10_000))
+                ],
+            )
+    engine.dispose()
 
 
 if __name__ == "__main__":
