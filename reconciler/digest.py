@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import fields
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from reconciler.model import DatabaseState, Row
+from reconciler.model import Connection, DatabaseState, Profile, Provider, Row
 
 if TYPE_CHECKING:
     from reconciler.config import LoadedConfig
@@ -26,19 +28,37 @@ def config_digest(config: LoadedConfig) -> str:
 
 
 def state_digest(state: DatabaseState) -> str:
-    """The digest of the three tables' row images with ``managed_by``, timestamps excluded.
+    """The digest of the three tables' rows with ``managed_by``, timestamps excluded.
 
     Two states digest alike exactly when every row of every table is the same, so consecutive
-    journal entries chain unless something else wrote in between.
+    journal entries chain unless something else wrote in between. Each table is its column
+    names and one array per row, by name: an apply digests 100,000 rows twice, and arrays
+    serialise in a third of the time of one mapping per row.
     """
     return digest(
         {
-            "providers": _images(state.providers),
-            "connections": _images(state.connections),
-            "profiles": _images(state.profiles),
+            "providers": _table(state.providers, Provider),
+            "connections": _table(state.connections, Connection),
+            "profiles": _table(state.profiles, Profile),
         }
     )
 
 
-def _images(rows: Mapping[str, Row]) -> list[dict[str, Any]]:
-    return [{**rows[name].image(), "managed_by": rows[name].managed_by} for name in sorted(rows)]
+def _columns(model: type[Row]) -> tuple[str, ...]:
+    return tuple(field.name for field in fields(model))
+
+
+def _connection_values(row: Connection) -> tuple[Any, ...]:
+    return (row.name, row.provider, row.auth.image(), row.managed_by)
+
+
+_VALUES: dict[type[Row], Callable[[Any], tuple[Any, ...]]] = {
+    Provider: attrgetter(*_columns(Provider)),
+    Connection: _connection_values,
+    Profile: attrgetter(*_columns(Profile)),
+}
+
+
+def _table(rows: Mapping[str, Row], model: type[Row]) -> dict[str, Any]:
+    values = _VALUES[model]
+    return {"columns": _columns(model), "rows": [values(rows[name]) for name in sorted(rows)]}

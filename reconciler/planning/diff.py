@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields
+from itertools import compress
+from operator import attrgetter, ne
 from typing import Any
 
 from reconciler import canonical
-from reconciler.model import Kind, ManagedBy, Profile, Row
+from reconciler.model import Kind, ManagedBy, Profile, Provider, Row
 from reconciler.planning.draft import SECTIONS, Draft, table
 from reconciler.planning.plan import Action, Blocked, FieldDiff, Reason
 from reconciler.planning.rows import with_connection, with_owner
@@ -27,6 +30,15 @@ def _same(value: Any) -> Any:
 _NORMALISE: dict[str, Callable[[Any], Any]] = {"enabled": _as_enabled, "temperature": _as_float}
 
 
+def _flat_fields(model: type[Row]) -> tuple[tuple[str, ...], Callable[[Row], tuple[Any, ...]]]:
+    names = tuple(f.name for f in fields(model) if f.name not in ("name", "managed_by"))
+    return names, attrgetter(*names)
+
+
+_FLAT = {Kind.PROVIDER: _flat_fields(Provider), Kind.PROFILE: _flat_fields(Profile)}
+"""Kinds whose fields are all scalars: compared field by field without building images."""
+
+
 def _fields(kind: Kind, row: Row) -> dict[str, Any]:
     """The compared fields of a row, flat: ``auth`` as ``auth.type``, ``auth.credential``."""
     image = row.image()
@@ -45,11 +57,30 @@ def field_diffs(kind: Kind, before: Row, after: Row) -> tuple[FieldDiff, ...]:
     """
     if before == after:
         return ()
+    flat = _FLAT.get(kind)
+    if flat is not None:
+        return _flat_diffs(*flat, before, after)
     old, new = _fields(kind, before), _fields(kind, after)
     diffs = []
     for name in dict.fromkeys([*old, *new]):
         normalise = _NORMALISE.get(name, _same)
         was, now = normalise(old.get(name)), normalise(new.get(name))
+        if was != now:
+            diffs.append(FieldDiff(name, was, now))
+    return tuple(diffs)
+
+
+def _flat_diffs(
+    names: tuple[str, ...], values: Callable[[Row], tuple[Any, ...]], before: Row, after: Row
+) -> tuple[FieldDiff, ...]:
+    # A plan of 100,000 backfilled profiles calls this per profile: find the fields that differ
+    # in C (map/compress), then normalise only those.
+    old, new = values(before), values(after)
+    diffs = []
+    for index in compress(range(len(names)), map(ne, old, new)):
+        name = names[index]
+        normalise = _NORMALISE.get(name, _same)
+        was, now = normalise(old[index]), normalise(new[index])
         if was != now:
             diffs.append(FieldDiff(name, was, now))
     return tuple(diffs)

@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from reconciler.model import Kind, Row
+from reconciler.model import Auth, Kind, Row
 from reconciler.planning import Action, Change
 from reconciler.store.tables import profiles, provider_connections, providers
 
@@ -88,9 +88,13 @@ def _owner(row: Row | None) -> str | None:
 
 
 def _assignments(change: Change, after: Row) -> dict[str, Any]:
-    """The columns an update sets: the fields that differ, the owner if it moves, the name."""
-    before = change.before.image() if change.before is not None else {}
-    values = {key: value for key, value in after.image().items() if before.get(key) != value}
+    """The columns an update sets: the fields its diff names, the owner if it moves, the name."""
+    values: dict[str, Any] = {}
+    for diff in change.diff:
+        column = diff.field.partition(".")[0]  # auth.type -> auth: the whole mapping
+        if column not in values:
+            value = getattr(after, column)
+            values[column] = value.image() if isinstance(value, Auth) else value
     if _owner(after) != _owner(change.before):
         values["managed_by"] = _owner(after)
     values["name"] = change.name
@@ -162,10 +166,13 @@ def _update_each(
 
 
 def _values_key(row: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-    """Hashable: rows with equal keys get one ``UPDATE … WHERE name IN``."""
+    """Hashable: rows with equal values get one ``UPDATE … WHERE name IN``.
+
+    `_assignments` puts keys in one order (diff order, then the owner), so no sorting here.
+    """
     return tuple(
         (key, tuple(sorted(value.items())) if isinstance(value, dict) else value)
-        for key, value in sorted(row.items())
+        for key, value in row.items()
         if key != "name"
     )
 

@@ -39,7 +39,15 @@ def test_state_digest_sees_every_field_and_ownership() -> None:
     )
 
 
-def test_empty_state_has_a_stable_digest() -> None:
-    assert state_digest(DatabaseState()) == digest(
-        {"providers": [], "connections": [], "profiles": []}
+def test_state_digest_sees_auth_and_every_connection_field() -> None:
+    other = Connection("c", "openai", Auth("api_key", "credential/other"))
+    state = _state()
+    changed = DatabaseState(state.providers, {"c": other}, state.profiles)
+    assert state_digest(state) != state_digest(changed)
+
+
+def test_empty_state_has_a_pinned_digest() -> None:
+    # Journal entries chain by digest: a change of the format must be a deliberate one.
+    assert state_digest(DatabaseState()) == (
+        "sha256:02f3f856b75232f131293b1679f5cf70a23604c7e716f773f85653381d1078a5"
     )

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from reconciler.model import Auth, Connection, Kind, ManagedBy, Profile, Provider
 from reconciler.planning import Action, Change, Reason
+from reconciler.planning.diff import field_diffs
 from reconciler.store import open_engine
 from reconciler.store.write import execute_changes
 
@@ -28,7 +29,9 @@ def create(kind: Kind, row: Any, reason: Reason = Reason.DECLARED) -> Change:
 
 
 def update(kind: Kind, before: Any, after: Any, reason: Reason = Reason.DECLARED) -> Change:
-    return Change(kind, before.name, Action.UPDATE, reason, before, after)
+    """An update as the plan makes it: its diff names the columns apply writes."""
+    diff = field_diffs(kind, before, after)
+    return Change(kind, before.name, Action.UPDATE, reason, before, after, diff)
 
 
 def delete(kind: Kind, before: Any) -> Change:
