@@ -2,7 +2,7 @@
 
     python tests/benchmarks/floors.py load FILE            ruamel's C safe load of the file
     python tests/benchmarks/floors.py select FILE URL      that load + SELECT * of the three tables
-    python tests/benchmarks/floors.py insert FILE URL      that load + Core executemany (bulk insert)
+    python tests/benchmarks/floors.py insert FILE URL      that load + Core executemany (bulk)
     python tests/benchmarks/floors.py merge FILE URL       that load + ORM session.merge() per row
     python tests/benchmarks/floors.py grouped-update URL   the backfill as grouped UPDATEs
 

@@ -9,8 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from reconciler.store import current_revision, head_revision, open_engine, upgrade
-from reconciler.store.migrate import HEAD_REVISION
-from reconciler.store.migrate import VERSION_TABLE
+from reconciler.store.migrate import HEAD_REVISION, VERSION_TABLE
 from reconciler.store.tables import metadata
 
 STATE_TABLES = {"providers", "provider_connections", "profiles", "reconcile_journal"}
@@ -226,4 +225,4 @@ def _delete_rules(engine: sa.Engine) -> dict[str, str]:
 
 
 def test_the_written_out_head_is_alembics_head() -> None:
-    assert HEAD_REVISION == head_revision()
+    assert head_revision() == HEAD_REVISION

@@ -1,0 +1,28 @@
+"""The benchmark suite, small: every ratio within twice its budget at N = 2,000.
+
+Timing on a shared machine is noisy and start-up weighs more at this size, hence the slack; the
+full run (``python tests/benchmarks/run.py``) is the measurement.
+"""
+
+from __future__ import annotations
+
+import pytest
+from run import measure, table
+
+SMOKE_SIZE = 2_000
+SLACK = 2.0
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        pytest.param("sqlite", marks=pytest.mark.sqlite),
+        pytest.param("postgresql", marks=pytest.mark.postgres),
+    ],
+    scope="session",  # the conftest's database_server is session-scoped
+)
+def test_every_ratio_is_within_twice_its_budget(backend: str, database_server: object) -> None:
+    # database_server: skips (or under CI=true fails) when the backend's server is missing
+    results = measure([SMOKE_SIZE], repeat=3, backends=[backend])
+    over = [line for c in results for line in c.over(SLACK, every_size=True)]
+    assert not over, "\n".join([*over, table(results)])
