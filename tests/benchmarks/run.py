@@ -100,7 +100,7 @@ def run_once(command: Sequence[str]) -> Sample:
 def measure(
     sizes: Iterable[int],
     repeat: int,
-    backends: Iterable[str],
+    backends: Sequence[str],
     scenarios: Sequence[Scenario] = SCENARIOS,
 ) -> list[Comparison]:
     """Every scenario at every size on every backend; the comparisons, in that order."""
@@ -109,15 +109,14 @@ def measure(
         with tempfile.TemporaryDirectory(prefix="reconcile-bench-") as tmp:
             folder = Path(tmp)
             files = _files(folder, size)
-            for backend in backends:
-                needs_db = [s for s in scenarios if s.state is not None]
-                if backend != "sqlite" and not needs_db:
+            for index, backend in enumerate(backends):
+                # a scenario without a database runs once, with the first backend's
+                chosen = [s for s in scenarios if s.state is not None or index == 0]
+                if not chosen:
                     continue
                 with Databases(backend, folder) as databases:
-                    _prepare(databases, {s.state for s in needs_db}, files, size)
-                    for scenario in scenarios:
-                        if backend != "sqlite" and scenario.state is None:
-                            continue  # no database: measured once, on the first backend
+                    _prepare(databases, {s.state for s in chosen}, files, size)
+                    for scenario in chosen:
                         results += _compare(databases, scenario, files, size, repeat)
     return results
 
