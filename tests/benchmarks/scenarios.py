@@ -70,29 +70,7 @@ def _validate(files: Files, _url: str) -> list[str]:
     return [*RECONCILE, "validate", "-f", files.config]
 
 
-_PLAN = _reconcile("plan", "--format", "json")
-
-
-def _plan_via_api(files: Files, url: str) -> list[str]:
-    # TEMPORARY until `reconcile plan` lands on main: what the command will do, via the API.
-    code = (
-        "import sys; from reconciler.config import load_config;"
-        " from reconciler.deploy import preview_plan;"
-        " from reconciler.render.json import render_json, PlanContext;"
-        " c = load_config([sys.argv[1]]); plan, r = preview_plan(c, sys.argv[2]);"
-        " sys.stdout.write(str(len(plan.changes)))"
-    )
-    return [PYTHON, "-c", code, files.config, url]
-
-
-def _has_plan_command() -> bool:
-    from reconciler.cli import cli
-
-    return "plan" in cli.commands
-
-
-if not _has_plan_command():
-    _PLAN = _plan_via_api
+_PLAN = _reconcile("plan")  # the text a user reads, as the command prints by default
 _APPLY = ("apply", "--yes", "--actor", "benchmark")
 _LOAD = Baseline("C safe load", _floor("load"), 0.6, MEMORY_BUDGET)
 _SELECT = Baseline("load + SELECT *", _floor("select"), 0.8, MEMORY_BUDGET)
