@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from reconciler.cli import (  # noqa: F401  (each registers its command on `cli`)
     apply,
     backfill,
@@ -18,6 +20,10 @@ from reconciler.cli.app import cli
 
 def main() -> None:
     """Console entry point."""
+    # A command is one short process that builds millions of small acyclic objects for a big
+    # config: the cyclic collector only rescans them (about a tenth of apply's time at 10,000
+    # profiles) and frees next to nothing, so the process runs without it.
+    gc.disable()
     cli.main()
 
 
