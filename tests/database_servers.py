@@ -54,9 +54,11 @@ class DatabaseServer:
             self.admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
         )
 
-    def create(self) -> str:
+    def create(self, template: str | None = None) -> str:
+        """A new database; on PostgreSQL a copy of the database ``template`` (a URL) if given."""
         name = _unique_name()
-        self._run(f"CREATE DATABASE {self._quote(name)}")
+        copy = f" TEMPLATE {self._quote(sa.make_url(template).database or '')}" if template else ""
+        self._run(f"CREATE DATABASE {self._quote(name)}{copy}")
         return self.admin_url.set(database=name).render_as_string(hide_password=False)
 
     def drop(self, url: str) -> None:

@@ -3,27 +3,25 @@
 A template is prepared once (migrated, then filled); each run gets its own copy, so a run that
 writes leaves nothing for the next. SQLite copies the file, PostgreSQL uses
 ``CREATE DATABASE … TEMPLATE``, MySQL/MariaDB (no templates) prepares each copy again. Copying is
-never timed. Every database has a unique name and is dropped at the end.
+never timed. Databases are the test suite's (`database_servers`): uniquely named, dropped after.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
+import sys
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from reconciler.store import open_engine, parse_url, upgrade
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from database_servers import ADMIN_URL_VARIABLES, DatabaseServer, SqliteFiles
 
-ADMIN_URL_VARIABLES = {
-    "postgresql": "RECONCILE_TEST_POSTGRES_URL",
-    "mysql": "RECONCILE_TEST_MYSQL_URL",
-}
+from reconciler.store import open_engine, upgrade
 
 Prepare = Callable[[str], None]
 """Fills a migrated database, given its URL."""
@@ -42,77 +40,49 @@ class Databases:
     folder: Path
     _templates: dict[str, str] = field(default_factory=dict)
     _prepares: dict[str, Prepare] = field(default_factory=dict)
-    _cleanup: ExitStack = field(default_factory=ExitStack)
+    _server: SqliteFiles | DatabaseServer = field(init=False)
+
+    def __post_init__(self) -> None:
+        if self.backend == "sqlite":
+            self._server = SqliteFiles(self.folder)
+        else:
+            admin_url = os.environ[ADMIN_URL_VARIABLES[self.backend]]
+            self._server = DatabaseServer(self.backend, admin_url)
 
     def __enter__(self) -> Databases:
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        self._cleanup.close()
+        for url in self._templates.values():
+            self._server.drop(url)
+        self._server.close()
 
     def template(self, label: str, prepare: Prepare) -> None:
         """Prepare the state ``label`` once, for `copy` to hand out."""
         self._prepares[label] = prepare
-        if self.backend == "mysql":
-            return
-        url = self._create(f"tmpl_{label.replace('-', '_')}")
-        engine = open_engine(url)
-        upgrade(engine)
-        engine.dispose()
-        prepare(url)
-        self._templates[label] = url
+        if self.backend != "mysql":
+            self._templates[label] = self._prepared(self._server.create(), prepare)
 
     @contextmanager
     def copy(self, label: str) -> Iterator[str]:
         """A fresh database in the state ``label``; dropped (or deleted) afterwards."""
-        name = f"run_{secrets.token_hex(4)}"
-        if self.backend == "sqlite":
-            path = self.folder / f"{name}.db"
-            shutil.copyfile(sa.make_url(self._templates[label]).database or "", path)
-            try:
-                yield f"sqlite:///{path}"
-            finally:
-                path.unlink()
-            return
-        if self.backend == "postgresql":
-            template = sa.make_url(self._templates[label]).database
-            url = self._server_database(name, f" TEMPLATE {template}")
+        if isinstance(self._server, SqliteFiles):
+            url = self._server.create()
+            source = sa.make_url(self._templates[label]).database or ""
+            shutil.copyfile(source, sa.make_url(url).database or "")
+        elif self.backend == "postgresql":
+            url = self._server.create(template=self._templates[label])
         else:
-            url = self._server_database(name, "")
-            engine = open_engine(url)
-            upgrade(engine)
-            engine.dispose()
-            self._prepares[label](url)
+            url = self._prepared(self._server.create(), self._prepares[label])
         try:
             yield url
         finally:
-            self._drop(name)
+            self._server.drop(url)
 
-    def _create(self, name: str) -> str:
-        name = f"{name}_{secrets.token_hex(4)}"
-        if self.backend == "sqlite":
-            return f"sqlite:///{self.folder / name}.db"
-        url = self._server_database(name, "")
-        self._cleanup.callback(self._drop, name)
+    @staticmethod
+    def _prepared(url: str, prepare: Prepare) -> str:
+        engine = open_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        prepare(url)
         return url
-
-    def _admin(self) -> sa.Engine:
-        admin_url = parse_url(os.environ[ADMIN_URL_VARIABLES[self.backend]])
-        return sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-
-    def _server_database(self, name: str, suffix: str) -> str:
-        name = f"reconcile_bench_{name}"
-        admin = self._admin()
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"CREATE DATABASE {name}{suffix}")
-        url = admin.url.set(database=name).render_as_string(hide_password=False)
-        admin.dispose()
-        return url
-
-    def _drop(self, name: str) -> None:
-        name = name if name.startswith("reconcile_bench_") else f"reconcile_bench_{name}"
-        force = " WITH (FORCE)" if self.backend == "postgresql" else ""
-        admin = self._admin()
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}{force}")
-        admin.dispose()
