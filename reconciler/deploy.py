@@ -12,9 +12,9 @@ from reconciler.config import LoadedConfig
 from reconciler.config.convert import desired_state
 from reconciler.config.load import gc_paused
 from reconciler.digest import config_digest, digest
-from reconciler.errors import ConfigError
+from reconciler.errors import ConfigError, Problem, ReconcileError
 from reconciler.planfile import SavedPlan
-from reconciler.store import resolve_url
+from reconciler.store import database_identity, redact, resolve_url
 
 
 def apply_config(
@@ -53,12 +53,26 @@ def apply_saved_plan(
 
     The plan keeps the ``--force`` it was made with, whatever ``options.force`` says.
     """
+    url = resolve_url(database_url)
+    _require_same_database(saved, url)
     base = options or ApplyOptions()
     forced = ApplyOptions(saved.force, base.actor, base.lock_timeout, base.progress)
     return apply_plan(
-        resolve_url(database_url),
+        url,
         desired_state(dict(saved.config)),
         config_digest=digest(saved.config),
         options=forced,
         reviewed=Reviewed(saved.document),
     )
+
+
+def _require_same_database(saved: SavedPlan, url: str) -> None:
+    """A reviewed plan applies only to the database it was made against (whatever the user)."""
+    planned_on = saved.document.get("database")
+    if not isinstance(planned_on, str) or database_identity(planned_on) == database_identity(url):
+        return
+    message = (
+        f"{saved.path} was planned against {planned_on}, not {redact(url)}: refusing to apply it"
+        " to another database (pass --database-url, or plan again against this one)"
+    )
+    raise ReconcileError(message, [Problem("plan.database", message)])

@@ -10,7 +10,14 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from reconciler.store.engine import DEFAULT_URL, URL_VARIABLE, open_engine, parse_url, resolve_url
+from reconciler.store.engine import (
+    DEFAULT_URL,
+    URL_VARIABLE,
+    database_identity,
+    open_engine,
+    parse_url,
+    resolve_url,
+)
 from reconciler.store.failures import redact, translated
 from reconciler.store.read import read_state
 
@@ -24,6 +31,7 @@ __all__ = [
     "URL_VARIABLE",
     "Upgrade",
     "current_revision",
+    "database_identity",
     "head_revision",
     "open_engine",
     "parse_url",

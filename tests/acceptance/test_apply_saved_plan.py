@@ -179,3 +179,14 @@ def test_interactive_apply_rechecks_the_plan_it_showed(
     result = reconcile("apply", "-f", str(config), "--database-url", database_url)
     assert result.exit_code == 4, result.output
     assert scalar(database_url, "SELECT count(*) FROM profiles") == 0
+
+
+def test_a_saved_plan_is_refused_by_another_database(database_url: str, tmp_path: Path) -> None:
+    plan = save_plan(tmp_path, database_url)
+    elsewhere = tmp_path / "elsewhere.db"
+    result = reconcile("apply", str(plan), "--database-url", f"sqlite:///{elsewhere}")
+    assert result.exit_code == 1
+    assert "was planned against" in result.output
+    assert "refusing to apply it to another database" in result.output
+    assert not elsewhere.exists()
+    assert journal(database_url) == []
