@@ -85,6 +85,8 @@ def nothing_to_change(plan: Plan) -> str:
     """What a plan without changes says: in sync, or not planned for the errors it lists."""
     if plan.has_errors:
         return "No changes planned: the config has errors (see Problems)."
+    if plan.is_blocked:
+        return "No changes can be applied: the plan is blocked (see Blocked)."
     return "No changes: the database matches the config."
 
 

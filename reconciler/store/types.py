@@ -6,6 +6,7 @@ the reader builds each frozen value straight from a row.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -70,5 +71,7 @@ class AuthType(sa.types.TypeDecorator[Auth]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Auth | None:
         if value is None:
             return None
+        if not isinstance(value, dict):  # a legacy row's odd JSON: read and shown, never rejected
+            return Auth(value if isinstance(value, str) else json.dumps(value))
         credential = value.get("credential")
         return Auth(str(value.get("type")), None if credential is None else str(credential))

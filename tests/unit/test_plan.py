@@ -15,6 +15,7 @@ from reconciler.planning import (
     with_config_problems,
 )
 from reconciler.planning.outcome import applied
+from reconciler.render.text import render_text
 
 
 def test_the_summary_is_derived_from_the_changes() -> None:
@@ -73,3 +74,11 @@ def test_config_problems_join_the_plan_once_and_in_file_order() -> None:
 def test_config_errors_are_kept_even_for_reference_codes() -> None:
     error = _at("ref.unknown-provider", 4)
     assert with_config_problems(Plan(Settings()), [error]).problems == (error,)
+
+
+def test_a_blocked_plan_without_changes_does_not_claim_the_database_matches() -> None:
+    refused = Blocked(Kind.CONNECTION, "old", Action.DELETE, "delete.referenced", "referenced")
+    plan = Plan(Settings(), (), (refused,), (), False)
+    text = render_text(plan)
+    assert "matches the config" not in text
+    assert text.startswith("No changes can be applied: the plan is blocked")

@@ -82,6 +82,20 @@ def test_auth_written_by_plain_sql_reads_as_auth(engine: sa.Engine) -> None:
     assert state.providers["p"] == Provider("p", "openai", None, True)
 
 
+def test_legacy_auth_that_is_no_json_object_is_read_not_rejected(engine: sa.Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO providers (name, type) VALUES ('p', 'openai')"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO provider_connections (name, provider, auth) VALUES"
+                """ ('odd', 'p', '"x"'), ('list', 'p', '[1]')"""
+            )
+        )
+        state = read_state(connection)
+    assert state.connections["odd"].auth == Auth("x")
+    assert state.connections["list"].auth == Auth("[1]")
+
+
 def test_an_empty_schema_reads_as_empty(engine: sa.Engine) -> None:
     with engine.connect() as connection:
         assert read_state(connection) == DatabaseState()
