@@ -12,6 +12,9 @@ from scenarios import SCENARIOS
 
 SMOKE_SIZE = 2_000
 SLACK = 2.0
+ATTEMPTS = 3
+"""Noise only ever slows a run down: a scenario over its budget is measured again, up to this
+many times in all, and fails only if it is over every time."""
 
 
 @pytest.mark.parametrize(
@@ -25,6 +28,10 @@ SLACK = 2.0
 def test_every_ratio_is_within_twice_its_budget(backend: str, database_server: object) -> None:
     # database_server: skips (or under CI=true fails) when the backend's server is missing
     scenarios = [s for s in SCENARIOS if s.state is not None or backend == "sqlite"]
-    results = measure([SMOKE_SIZE], repeat=3, backends=[backend], scenarios=scenarios)
-    over = [line for c in results for line in c.over(SLACK, every_size=True)]
+    for _ in range(ATTEMPTS):
+        results = measure([SMOKE_SIZE], repeat=3, backends=[backend], scenarios=scenarios)
+        over = [line for c in results for line in c.over(SLACK, every_size=True)]
+        if not over:
+            return
+        scenarios = [s for s in scenarios if any(f" {s.name} vs " in line for line in over)]
     assert not over, "\n".join([*over, table(results)])
