@@ -103,6 +103,10 @@ def _one_of(value: Any, choices: frozenset[str]) -> bool:
     return type(value) is str and value in choices
 
 
+MAX_TOKENS = 2_147_483_647
+"""The schema's maximum: a database INTEGER."""
+
+
 def _reference(value: Any) -> bool:
     return type(value) is str and value != ""
 
@@ -116,7 +120,7 @@ def _temperature(value: Any) -> bool:
 
 
 def _max_tokens(value: Any) -> bool:
-    return type(value) is int and value > 0
+    return type(value) is int and 0 < value <= MAX_TOKENS
 
 
 _PROFILE_FIELDS: dict[str, Check] = {

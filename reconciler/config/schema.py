@@ -8,6 +8,7 @@ left in. Every message still comes from jsonschema's errors, so it is the same e
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -30,10 +31,22 @@ def config_schema() -> dict[str, Any]:
 
 @cache
 def validator() -> Draft202012Validator:
-    """The jsonschema validator, built once per process (imported only when needed)."""
-    from jsonschema import Draft202012Validator
+    """The jsonschema validator, built once per process (imported only when needed).
 
-    return Draft202012Validator(config_schema())
+    A YAML ``.nan`` or ``.inf`` is a float but no JSON number: the validator's ``number`` type
+    leaves them out, so ``temperature: .nan`` is a ``schema.type`` error rather than a value that
+    passes every bound (comparisons with NaN are false) and that no database stores.
+    """
+    from jsonschema import Draft202012Validator, validators
+
+    def finite_number(checker: Any, instance: Any) -> bool:
+        return bool(Draft202012Validator.TYPE_CHECKER.is_type(instance, "number")) and (
+            not isinstance(instance, float) or math.isfinite(instance)
+        )
+
+    checker = Draft202012Validator.TYPE_CHECKER.redefine("number", finite_number)
+    finite = validators.extend(Draft202012Validator, type_checker=checker)  # type: ignore[no-untyped-call]
+    return finite(config_schema())  # type: ignore[no-any-return]
 
 
 @cache
