@@ -132,8 +132,8 @@ def _ask_then_apply(
 
 
 def _show_problems(error: ReconcileError) -> None:
-    """Plan-time problems (unknown references...) located in the config, on stderr."""
-    if isinstance(error, ConfigError) and any(problem.location for problem in error.problems):
+    """Plan-time problems (unknown references...), located in the config where it has a file."""
+    if isinstance(error, ConfigError) and error.problems:
         colour = problems.use_colour(sys.stderr.isatty(), os.environ)
         click.echo(problems.text(error.problems, colour=colour), err=True, nl=False)
 

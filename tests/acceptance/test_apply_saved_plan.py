@@ -190,3 +190,20 @@ def test_a_saved_plan_is_refused_by_another_database(database_url: str, tmp_path
     assert "refusing to apply it to another database" in result.output
     assert not elsewhere.exists()
     assert journal(database_url) == []
+
+
+def test_a_saved_plan_shows_the_problems_that_refuse_it(database_url: str, tmp_path: Path) -> None:
+    execute(
+        database_url,
+        "INSERT INTO providers (name, type) VALUES ('ext', 'openai')",
+        "INSERT INTO provider_connections (name, provider, auth)"
+        """ VALUES ('ext-key', 'ext', '{"type": "none"}')""",
+    )
+    text = "version: 1\nprofiles:\n  bot: {provider: ext, model: m, provider_connection: ext-key}\n"
+    plan = save_plan(tmp_path, database_url, text)
+    execute(database_url, "DELETE FROM provider_connections WHERE name = 'ext-key'")
+    result = reconcile("apply", str(plan), "--database-url", database_url)
+    assert result.exit_code == 1
+    assert "error [ref.unknown-connection]" in result.output
+    assert "ext-key" in result.output
+    assert journal(database_url) == []
