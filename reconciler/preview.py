@@ -13,6 +13,7 @@ from typing import Any
 from reconciler.config import LoadedConfig
 from reconciler.config.load import gc_paused
 from reconciler.digest import config_digest, state_digest
+from reconciler.errors import DatabaseError, Problem
 from reconciler.model import DatabaseState
 from reconciler.planning import Plan, make_plan, with_config_problems
 from reconciler.render.json import PlanContext, plan_document
@@ -67,6 +68,18 @@ def plan_config(
         plan = make_plan(config.desired, state, force=force, sources=config.sources)
         plan = with_config_problems(plan, config.problems)
         return Planned(plan, plan_document(plan, _context(url, config, state)))
+
+
+def unreadable(config: LoadedConfig, database_url: str | None, error: DatabaseError) -> Planned:
+    """The plan document when the database could not be read: no changes, the error a problem.
+
+    ``plan --format json`` prints one document whatever happens, so a CI step parsing it
+    always finds ``problems``.
+    """
+    url = resolve_url(database_url)
+    problem = Problem("database.unreadable", error.message)
+    plan = Plan(config.desired.settings, problems=(*config.problems, problem))
+    return Planned(plan, plan_document(plan, _context(url, config, None)))
 
 
 def _read_only_state(url: str) -> DatabaseState:

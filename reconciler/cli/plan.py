@@ -12,6 +12,7 @@ from reconciler.cli.app import EXIT_BLOCKED, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, 
 from reconciler.cli.options import config_paths_option, database_url_option
 from reconciler.cli.progress import step_line
 from reconciler.config import DEFAULT_PATHS, load_config
+from reconciler.errors import DatabaseError
 from reconciler.render import problems as render_problems
 from reconciler.render.json import dumps
 from reconciler.render.markdown import render_markdown
@@ -73,7 +74,7 @@ def plan_command(
     """
     # Imported here: SQLAlchemy loads only for commands that use a database.
     from reconciler.planfile import write_plan_file
-    from reconciler.preview import plan_config
+    from reconciler.preview import plan_config, unreadable
 
     steps = step_line("planning")
     try:
@@ -81,6 +82,10 @@ def plan_command(
             steps("loading the config")
         config = load_config(paths or DEFAULT_PATHS)
         planned = plan_config(config, database_url, force=force, progress=steps)
+    except DatabaseError as error:
+        if output == "json":  # one document whatever happens (DESIGN section 9)
+            click.echo(dumps(unreadable(config, database_url, error).document), nl=False)
+        raise
     finally:
         if steps is not None:
             steps.close()

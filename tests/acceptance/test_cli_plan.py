@@ -295,3 +295,14 @@ def test_the_same_inputs_give_byte_identical_output(database_url: str, tmp_path:
 def test_usage_errors_exit_64() -> None:
     assert reconcile("plan", "--format", "github").exit_code == 64
     assert reconcile("plan", "--bogus").exit_code == 64
+
+
+def test_an_unreachable_database_still_prints_one_json_document(tmp_path: Path) -> None:
+    url = "postgresql://app:s3cret-pw@127.0.0.1:1/prod"
+    result = plan(write_config(tmp_path), url, "--format", "json")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    PLAN_SCHEMA.validate(document)
+    assert [p["code"] for p in document["problems"]] == ["database.unreadable"]
+    assert document["changes"] == [] and document["state_digest"] is None
+    assert "s3cret-pw" not in result.output
