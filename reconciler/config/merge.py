@@ -41,7 +41,20 @@ def expand(paths: Sequence[str]) -> tuple[list[tuple[FilePath, str]], list[Probl
             message = "the folder holds no *.yaml or *.yml file"
             problems.append(Problem("file.not-found", message, location=Location(given)))
         files.extend((p, str(p)) for p in inside)
-    return files, problems
+    return _once(files), problems
+
+
+def _once(files: list[tuple[FilePath, str]]) -> list[tuple[FilePath, str]]:
+    """Each file once, where it is first named: ``-f config/ -f config/a.yaml`` reads a.yaml once,
+    instead of reporting every name in it as declared twice."""
+    seen: set[FilePath] = set()
+    unique = []
+    for path, name in files:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append((path, name))
+    return unique
 
 
 def merge(parts: Sequence[Part]) -> tuple[dict[str, Any], SourceMap, list[Problem]]:

@@ -56,3 +56,11 @@ def test_folders_expand_to_their_sorted_yaml_files(tmp_path: Path) -> None:
 def test_an_empty_folder_is_a_problem(tmp_path: Path) -> None:
     _files, problems = expand([str(tmp_path)])
     assert [p.code for p in problems] == ["file.not-found"]
+
+
+def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("version: 1\n", encoding="utf-8")
+    given = str(tmp_path / "a.yaml")
+    files, problems = expand([str(tmp_path), given, given])
+    assert [name for _, name in files] == [str(tmp_path / "a.yaml")]
+    assert problems == []
