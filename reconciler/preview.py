@@ -18,6 +18,7 @@ from reconciler.model import DatabaseState
 from reconciler.planning import Plan, make_plan, with_config_problems
 from reconciler.render.json import PlanContext, plan_document
 from reconciler.store import open_engine, read_state, redact, resolve_url, translated
+from reconciler.store.migrate import known_revision
 
 Step = Callable[[str], None]
 """Told the name of each step as it starts (``"reading the database"``), for a progress line."""
@@ -86,6 +87,7 @@ def _read_only_state(url: str) -> DatabaseState:
     engine = open_engine(url, read_only=True)
     try:
         with translated(engine.url), engine.connect() as connection:
+            known_revision(connection)
             return read_state(connection)
     finally:
         engine.dispose()

@@ -90,18 +90,25 @@ def upgrade(bind: Engine | Connection) -> Upgrade:
         return _upgrade(bind)
 
 
+def known_revision(connection: Connection) -> str | None:
+    """`current_revision`, refused when a newer reconciler wrote it: its tables may mean more
+    than this version reads (plan) or writes (apply)."""
+    revision = current_revision(connection)
+    if revision not in (None, HEAD_REVISION) and not _known(revision):
+        raise DatabaseError(
+            f"the schema of {redact(connection.engine.url)} is at revision {revision}, which this"
+            f" version of reconciler does not know (its newest is {head_revision()}):"
+            " upgrade reconciler"
+        )
+    return revision
+
+
 def _upgrade(connection: Connection) -> Upgrade:
-    before = current_revision(connection)
+    before = known_revision(connection)
     if before == HEAD_REVISION:
         return Upgrade(before, before)
     from alembic import command
 
-    if before is not None and not _known(before):
-        raise DatabaseError(
-            f"the schema of {redact(connection.engine.url)} is at revision {before}, which this"
-            f" version of reconciler does not know (its newest is {head_revision()}):"
-            " upgrade reconciler"
-        )
     command.upgrade(_config(connection), "head")
     after = current_revision(connection)
     if after is None:  # pragma: no cover - alembic just wrote it

@@ -206,7 +206,7 @@ def test_the_cli_loads_sqlalchemy_only_for_database_commands() -> None:
     assert done.stdout.strip() == "False"
 
 
-def test_a_schema_newer_than_the_tool_is_refused(empty_database_url: str) -> None:
+def test_a_schema_newer_than_the_tool_is_refused(empty_database_url: str, tmp_path: Path) -> None:
     assert upgrade(empty_database_url).exit_code == 0
     engine = sa.create_engine(empty_database_url)
     with engine.begin() as connection:
@@ -214,3 +214,9 @@ def test_a_schema_newer_than_the_tool_is_refused(empty_database_url: str) -> Non
     engine.dispose()
     result = upgrade(empty_database_url)
     assert_one_line_error(result, "at revision 9999", "upgrade reconciler")
+    config = tmp_path / "reconcile.yaml"
+    config.write_text("version: 1\n", encoding="utf-8")
+    planned = CliRunner().invoke(
+        cli, ["plan", "-f", str(config), "--database-url", empty_database_url]
+    )
+    assert_one_line_error(planned, "at revision 9999", "upgrade reconciler")
