@@ -1,14 +1,11 @@
 """The database edge: schema, migrations, engines and the state reader.
 
 The only package that imports SQLAlchemy and Alembic; everything it hands out is a model value,
-an `Engine` to pass back in, or a `reconciler.errors.DatabaseError`. Alembic loads on first use
-of a migration name only, so ``reconcile plan`` (which never migrates) does not pay for it.
+an `Engine` to pass back in, or a `reconciler.errors.DatabaseError`. Alembic loads only when a
+migration actually runs, so ``reconcile plan`` (which never migrates) does not pay for it.
 """
 
 from __future__ import annotations
-
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
 
 from reconciler.store.engine import (
     DEFAULT_URL,
@@ -19,12 +16,8 @@ from reconciler.store.engine import (
     resolve_url,
 )
 from reconciler.store.failures import redact, translated
+from reconciler.store.migrate import Upgrade, current_revision, head_revision, upgrade
 from reconciler.store.read import read_state
-
-if TYPE_CHECKING:
-    from reconciler.store.migrate import Upgrade, current_revision, head_revision, upgrade
-
-_MIGRATE = frozenset({"Upgrade", "current_revision", "head_revision", "upgrade"})
 
 __all__ = [
     "DEFAULT_URL",
@@ -41,9 +34,3 @@ __all__ = [
     "translated",
     "upgrade",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _MIGRATE:
-        raise AttributeError(f"module 'reconciler.store' has no attribute {name!r}")
-    return getattr(import_module("reconciler.store.migrate"), name)
