@@ -18,13 +18,13 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from reconciler import __version__
-from reconciler.config.load import gc_paused
+from reconciler.collector import gc_paused
 from reconciler.digest import state_digest
 from reconciler.errors import BlockedError, ConfigError, SourceMap, StaleError
 from reconciler.model import DesiredState
 from reconciler.planning import Plan, make_plan
 from reconciler.planning.outcome import applied
-from reconciler.render.json import PlanContext, plan_document
+from reconciler.render.json import PlanContext, journal_document, plan_document, summary_image
 from reconciler.stale import stale_problems
 from reconciler.store import open_engine, read_state, redact, resolve_url, translated, upgrade
 from reconciler.store.journal import NewEntry, write_entry
@@ -60,10 +60,16 @@ class Applied:
     """What an apply did: the plan it executed and the state digests its journal row chains."""
 
     plan: Plan
-    document: Mapping[str, Any]
+    context: PlanContext
     journal_id: int
     state_before: str
     state_after: str
+
+    @property
+    def document(self) -> dict[str, Any]:
+        """The plan JSON, as ``plan --format json`` prints it (built on demand: apply needs it
+        only to compare with a reviewed plan)."""
+        return plan_document(self.plan, self.context)
 
 
 def apply_plan(
@@ -118,10 +124,8 @@ def _apply(
     state = read_state(connection)
     plan = make_plan(desired, state, force=options.force, sources=sources or SourceMap())
     before = state_digest(state)
-    document = plan_document(
-        plan, PlanContext(redact(connection.engine.url), config_digest, before)
-    )
-    _refuse(plan, document, reviewed)
+    context = PlanContext(redact(connection.engine.url), config_digest, before)
+    _refuse(plan, context, reviewed)
     execute_changes(connection, plan.changes, options.progress)
     after = state_digest(applied(state, plan.changes))
     journal_id = write_entry(
@@ -132,20 +136,20 @@ def _apply(
             config_digest=config_digest,
             state_before=before,
             state_after=after,
-            summary=document["summary"],
-            plan=document,
+            summary=summary_image(plan.summary),
+            plan=journal_document(plan, context),
         ),
     )
-    return Applied(plan, document, journal_id, before, after)
+    return Applied(plan, context, journal_id, before, after)
 
 
-def _refuse(plan: Plan, document: Mapping[str, Any], reviewed: Reviewed | None) -> None:
+def _refuse(plan: Plan, context: PlanContext, reviewed: Reviewed | None) -> None:
     """Raise before anything is written: errors first, then staleness, then guards (DESIGN 8)."""
     if plan.has_errors:
         errors = [problem for problem in plan.problems if problem.is_error]
         raise ConfigError(f"the config has {len(errors)} error(s) against the database", errors)
     if reviewed is not None:
-        problems = stale_problems(reviewed.document, document)
+        problems = stale_problems(reviewed.document, plan_document(plan, context))
         if problems:
             lines = "".join(f"\n  {problem.message}" for problem in problems)
             raise StaleError(

@@ -8,9 +8,9 @@ the config saved with a reviewed plan and applies only if nothing it depends on 
 from __future__ import annotations
 
 from reconciler.apply import Applied, ApplyOptions, Reviewed, apply_plan
+from reconciler.collector import gc_paused
 from reconciler.config import LoadedConfig
 from reconciler.config.convert import desired_state
-from reconciler.config.load import gc_paused
 from reconciler.digest import config_digest, digest
 from reconciler.errors import ConfigError, Problem, ReconcileError
 from reconciler.planfile import SavedPlan

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
-from dataclasses import fields
-from operator import attrgetter
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from reconciler.model import Connection, DatabaseState, Profile, Provider, Row
@@ -44,21 +42,9 @@ def state_digest(state: DatabaseState) -> str:
     )
 
 
-def _columns(model: type[Row]) -> tuple[str, ...]:
-    return tuple(field.name for field in fields(model))
-
-
-def _connection_values(row: Connection) -> tuple[Any, ...]:
-    return (row.name, row.provider, row.auth.image(), row.managed_by)
-
-
-_VALUES: dict[type[Row], Callable[[Any], tuple[Any, ...]]] = {
-    Provider: attrgetter(*_columns(Provider)),
-    Connection: _connection_values,
-    Profile: attrgetter(*_columns(Profile)),
-}
-
-
 def _table(rows: Mapping[str, Row], model: type[Row]) -> dict[str, Any]:
-    values = _VALUES[model]
-    return {"columns": _columns(model), "rows": [values(rows[name]) for name in sorted(rows)]}
+    # A provider or profile row is a tuple of its columns already; a connection nests its auth.
+    ordered: list[Any] = [rows[name] for name in sorted(rows)]
+    if model is Connection:
+        ordered = [(row.name, row.provider, row.auth.image(), row.managed_by) for row in ordered]
+    return {"columns": model._fields, "rows": ordered}

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from reconciler.collector import gc_paused
 from reconciler.config import LoadedConfig
-from reconciler.config.load import gc_paused
 from reconciler.digest import config_digest, state_digest
 from reconciler.errors import DatabaseError, Problem
 from reconciler.model import DatabaseState

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler import rules
+from reconciler.collector import gc_paused
 from reconciler.config.convert import desired_state
 from reconciler.config.interpolate import interpolate
-from reconciler.config.load import gc_paused, read_file
+from reconciler.config.load import read_file
 from reconciler.config.merge import Part, expand, merge
 from reconciler.config.schema import check_schema
 from reconciler.errors import Problem, SourceMap

@@ -9,9 +9,7 @@ never as exceptions.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
@@ -23,6 +21,7 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import Resolver
 from ruamel.yaml.tag import Tag
 
+from reconciler.collector import gc_paused
 from reconciler.config.scalars import MAP, MERGE, SEQ, STR, typed
 from reconciler.errors import Location, Path, Problem, SourceMap, dotted
 
@@ -240,18 +239,6 @@ class _Builder:
             " (an alias bomb?); refusing to expand it"
         )
         return self._problem("yaml.alias-budget", message, node, path)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Building many small containers triggers needless collections: pause them meanwhile."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _failed(file: str, code: str, message: str, line: int = 1, column: int = 1) -> ParsedFile:

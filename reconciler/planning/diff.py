@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import fields
 from itertools import compress
-from operator import attrgetter, ne
+from operator import ne
 from typing import Any
 
 from reconciler import canonical
@@ -30,12 +29,7 @@ def _same(value: Any) -> Any:
 _NORMALISE: dict[str, Callable[[Any], Any]] = {"enabled": _as_enabled, "temperature": _as_float}
 
 
-def _flat_fields(model: type[Row]) -> tuple[tuple[str, ...], Callable[[Row], tuple[Any, ...]]]:
-    names = tuple(f.name for f in fields(model) if f.name not in ("name", "managed_by"))
-    return names, attrgetter(*names)
-
-
-_FLAT = {Kind.PROVIDER: _flat_fields(Provider), Kind.PROFILE: _flat_fields(Profile)}
+_FLAT = {Kind.PROVIDER: Provider._fields[1:-1], Kind.PROFILE: Profile._fields[1:-1]}
 """Kinds whose fields are all scalars: compared field by field without building images."""
 
 
@@ -57,9 +51,9 @@ def field_diffs(kind: Kind, before: Row, after: Row) -> tuple[FieldDiff, ...]:
     """
     if before == after:
         return ()
-    flat = _FLAT.get(kind)
-    if flat is not None:
-        return _flat_diffs(*flat, before, after)
+    names = _FLAT.get(kind)
+    if names is not None:
+        return _flat_diffs(names, before, after)
     old, new = _fields(kind, before), _fields(kind, after)
     diffs = []
     for name in dict.fromkeys([*old, *new]):
@@ -70,12 +64,11 @@ def field_diffs(kind: Kind, before: Row, after: Row) -> tuple[FieldDiff, ...]:
     return tuple(diffs)
 
 
-def _flat_diffs(
-    names: tuple[str, ...], values: Callable[[Row], tuple[Any, ...]], before: Row, after: Row
-) -> tuple[FieldDiff, ...]:
+def _flat_diffs(names: tuple[str, ...], before: Row, after: Row) -> tuple[FieldDiff, ...]:
     # A plan of 100,000 backfilled profiles calls this per profile: find the fields that differ
-    # in C (map/compress), then normalise only those.
-    old, new = values(before), values(after)
+    # in C (a row is a tuple: slice off name and managed_by, then map/compress), then normalise
+    # only those.
+    old, new = before[1:-1], after[1:-1]
     diffs = []
     for index in compress(range(len(names)), map(ne, old, new)):
         name = names[index]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from reconciler.errors import Problem
 from reconciler.model import Kind, Row, Settings
@@ -36,8 +36,7 @@ KIND_ORDER = {Kind.PROVIDER: 0, Kind.CONNECTION: 1, Kind.PROFILE: 2}
 """Creates and updates run in this order, deletes in the reverse one."""
 
 
-@dataclass(frozen=True, slots=True)
-class FieldDiff:
+class FieldDiff(NamedTuple):
     """One field that changes: ``auth.type: platform -> api_key``."""
 
     field: str
@@ -45,8 +44,7 @@ class FieldDiff:
     after: Any
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """One row that the plan creates, updates or deletes.
 
     ``before`` is the database row (None for a create), ``after`` the row as apply must write it,

@@ -56,52 +56,25 @@ class NewEntry:
     state_after: str
     summary: Mapping[str, int]
     plan: Mapping[str, Any]
+    """The plan as `reconciler.render.json.journal_document` makes it."""
 
 
-COMPACT_FROM = 1_000
-"""A plan with more changes than this journals its updates as field diffs, without row images."""
-
-_UPDATE_KEYS = ("kind", "name", "action", "reason", "diff")
-
-
-def journal_plan(document: Mapping[str, Any], limit: int | None) -> Mapping[str, Any]:
-    """The plan as the journal keeps it.
-
-    Whole up to `COMPACT_FROM` changes. Beyond, each update keeps what it changed (its ``diff``,
-    old and new value of every field) but not its ``before``/``after`` images, which would
-    repeat every unchanged field of every row: a backfill of 100,000 profiles is 60 MB of plan
-    whole and a fifth of that compacted. Creates keep ``after`` and deletes ``before``, the
-    rows they wrote or removed. Beyond ``limit`` bytes (MySQL's packet), no row-level changes.
-    """
-    changes = document.get("changes", ())
-    if len(changes) > COMPACT_FROM:
-        document = {
-            **document,
-            "changes": [_compact(change) for change in changes],
-            "changes_compacted": {
-                "count": len(changes),
-                "reason": f"more than {COMPACT_FROM} changes: updates are kept as their diff",
-            },
-        }
+def fitted(document: Mapping[str, Any], limit: int | None) -> Mapping[str, Any]:
+    """The plan document, or its counts without row-level changes beyond ``limit`` bytes."""
     if limit is None:
         return document
     size = len(json.dumps(document, ensure_ascii=False).encode("utf-8"))
     if size <= limit:
         return document
+    changes = document.get("changes", ())
     return {
         **document,
         "changes": [],
         "changes_omitted": {
-            "count": len(changes),
+            "count": document.get("changes_compacted", {}).get("count", len(changes)),
             "reason": f"the plan JSON was {size} bytes, more than this database accepts in a row",
         },
     }
-
-
-def _compact(change: Mapping[str, Any]) -> Mapping[str, Any]:
-    if change["action"] != "update":
-        return change
-    return {key: change[key] for key in _UPDATE_KEYS}
 
 
 def _plan_limit(connection: Connection) -> int | None:
@@ -124,7 +97,7 @@ def write_entry(connection: Connection, entry: NewEntry) -> int:
             state_before=entry.state_before,
             state_after=entry.state_after,
             summary=dict(entry.summary),
-            plan=dict(journal_plan(entry.plan, _plan_limit(connection))),
+            plan=dict(fitted(entry.plan, _plan_limit(connection))),
         )
     )
     key = result.inserted_primary_key

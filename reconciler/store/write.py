@@ -63,10 +63,17 @@ def execute_changes(
     return written
 
 
+Assignments = tuple[tuple[str, Any], ...]
+"""The columns an update sets and their values (``auth`` as its `Auth`): hashable, so updates
+that set the same values group into one statement."""
+
+
 @dataclass
 class _Batches:
     creates: dict[Kind, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    updates: dict[Kind, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    updates: dict[Kind, dict[Assignments, list[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
     deletes: dict[Kind, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
@@ -78,7 +85,8 @@ class _Batches:
                 row["managed_by"] = _owner(change.after)
                 batches.creates[change.kind].append(row)
             elif change.action is Action.UPDATE and change.after is not None:
-                batches.updates[change.kind].append(_assignments(change, change.after))
+                assignments = _assignments(change, change.after)
+                batches.updates[change.kind][assignments].append(change.name)
             elif change.action is Action.DELETE:
                 batches.deletes[change.kind].append(change.name)
         return batches
@@ -88,18 +96,21 @@ def _owner(row: Row | None) -> str | None:
     return row.managed_by.value if row is not None and row.managed_by is not None else None
 
 
-def _assignments(change: Change, after: Row) -> dict[str, Any]:
-    """The columns an update sets: the fields its diff names, the owner if it moves, the name."""
-    values: dict[str, Any] = {}
-    for diff in change.diff:
-        column = diff.field.partition(".")[0]  # auth.type -> auth: the whole mapping
-        if column not in values:
-            value = getattr(after, column)
-            values[column] = value.image() if isinstance(value, Auth) else value
-    if _owner(after) != _owner(change.before):
-        values["managed_by"] = _owner(after)
-    values["name"] = change.name
+def _assignments(change: Change, after: Row) -> Assignments:
+    """The columns an update sets: the fields its diff names, and the owner if it moves."""
+    columns = dict.fromkeys(
+        diff.field.partition(".")[0] for diff in change.diff
+    )  # auth.type -> auth
+    values = tuple((column, getattr(after, column)) for column in columns)
+    if after.managed_by is not (change.before.managed_by if change.before else None):
+        values += (("managed_by", _owner(after)),)
     return values
+
+
+def _column_values(assignments: Assignments) -> dict[str, Any]:
+    return {
+        column: value.image() if isinstance(value, Auth) else value for column, value in assignments
+    }
 
 
 def _insert(
@@ -113,40 +124,31 @@ def _insert(
     return len(rows)
 
 
-def _by_columns(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[tuple(sorted(row))].append(row)
-    return groups
-
-
 def _update(
-    connection: Connection, table: sa.Table, rows: list[dict[str, Any]], report: _Report
+    connection: Connection,
+    table: sa.Table,
+    groups: dict[Assignments, list[str]],
+    report: _Report,
 ) -> int:
     """Grouped ``UPDATE … WHERE name IN`` for shared values, ``executemany`` for the rest."""
-    if not rows:
-        return 0
-    same_values: dict[tuple[tuple[str, Any], ...], list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        same_values[_values_key(row)].append(row)
-    singles: list[dict[str, Any]] = []
-    for group in same_values.values():
-        if len(group) == 1:
-            singles.extend(group)
+    singles: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for assignments, names in groups.items():
+        values = _column_values(assignments)
+        if len(names) == 1:
+            singles[tuple(sorted(values))].append({**values, "name": names[0]})
             continue
-        values = {key: value for key, value in group[0].items() if key != "name"}
-        for names in _chunks(connection, [row["name"] for row in group]):
+        for chunk in _chunks(connection, names):
             statement = (
                 table.update()
-                .where(_named(connection, table, names))
+                .where(_named(connection, table, chunk))
                 .values(**values, updated_at=sa.func.current_timestamp())
             )
             connection.execute(statement)
-            report(len(names))
-    for columns, group in _by_columns(singles).items():
-        _update_each(connection, table, columns, group)
-        report(len(group))
-    return len(rows)
+            report(len(chunk))
+    for columns, rows in singles.items():
+        _update_each(connection, table, columns, rows)
+        report(len(rows))
+    return sum(len(names) for names in groups.values())
 
 
 def _update_each(
@@ -163,18 +165,6 @@ def _update_each(
     )
     connection.execute(
         statement, [{f"_{key}": value for key, value in row.items()} for row in rows]
-    )
-
-
-def _values_key(row: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-    """Hashable: rows with equal values get one ``UPDATE … WHERE name IN``.
-
-    `_assignments` puts keys in one order (diff order, then the owner), so no sorting here.
-    """
-    return tuple(
-        (key, tuple(sorted(value.items())) if isinstance(value, dict) else value)
-        for key, value in row.items()
-        if key != "name"
     )
 
 

@@ -66,6 +66,11 @@ def test_every_field_round_trips(engine: sa.Engine) -> None:
         read = {**state.providers, **state.connections, **state.profiles}[expected.name]
         assert read.managed_by is expected.managed_by, expected.name
     assert isinstance(state.providers["GPU-BOX"].enabled, bool)
+    # Profiles come as the driver's own tuples, past Core's type processing: the same types, not
+    # just equal values (a Decimal 2 would equal the float 2.0).
+    for expected in PROFILES:
+        read_types = [type(value) for value in state.profiles[expected.name]]
+        assert read_types == [type(value) for value in expected], expected.name
 
 
 def test_auth_written_by_plain_sql_reads_as_auth(engine: sa.Engine) -> None:
