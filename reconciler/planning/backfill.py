@@ -59,17 +59,19 @@ def backfill(draft: Draft) -> None:
     """Give every surviving profile without ``provider_connection`` its derived connection."""
     empty = [profile for profile in draft.profiles.values() if not profile.provider_connection]
     derived_for: dict[str, Connection | None] = {}
+    settled: set[tuple[str, str]] = set()  # (derived connection, provider) known to be usable
     for profile in empty:
-        if profile.provider not in derived_for:
-            provider = draft.providers.get(profile.provider)
-            derived_for[profile.provider] = (
-                None if provider is None else derive_connection(provider, draft.mode)
-            )
-        derived = derived_for[profile.provider]
+        provider = profile.provider
+        if provider not in derived_for:
+            row = draft.providers.get(provider)
+            derived_for[provider] = None if row is None else derive_connection(row, draft.mode)
+        derived = derived_for[provider]
         if derived is None:
             continue  # an unknown provider: the reference check reports it
-        if not _settle(draft, profile, derived):
-            continue
+        if (derived.name, provider) not in settled:
+            if not _settle(draft, profile, derived):
+                continue  # refused for this profile, with its own blocked entry
+            settled.add((derived.name, provider))
         filled = with_connection(profile, derived.name, profile.managed_by)
         draft.touch(Kind.PROFILE, filled, Reason.BACKFILL)
 

@@ -29,7 +29,10 @@ def _same(value: Any) -> Any:
 _NORMALISE: dict[str, Callable[[Any], Any]] = {"enabled": _as_enabled, "temperature": _as_float}
 
 
-_FLAT = {Kind.PROVIDER: Provider._fields[1:-1], Kind.PROFILE: Profile._fields[1:-1]}
+_FLAT = {
+    kind: tuple((name, _NORMALISE.get(name, _same)) for name in model._fields[1:-1])
+    for kind, model in ((Kind.PROVIDER, Provider), (Kind.PROFILE, Profile))
+}
 """Kinds whose fields are all scalars: compared field by field without building images."""
 
 
@@ -49,11 +52,11 @@ def field_diffs(kind: Kind, before: Row, after: Row) -> tuple[FieldDiff, ...]:
     An omitted optional field equals NULL (``enabled``: true), ``1`` equals ``1.0``, ``auth``
     compares as a mapping; ``managed_by`` and timestamps are not fields at all.
     """
+    flat = _FLAT.get(kind)
+    if flat is not None:
+        return _flat_diffs(flat, before, after)
     if before == after:
         return ()
-    names = _FLAT.get(kind)
-    if names is not None:
-        return _flat_diffs(names, before, after)
     old, new = _fields(kind, before), _fields(kind, after)
     diffs = []
     for name in dict.fromkeys([*old, *new]):
@@ -64,19 +67,20 @@ def field_diffs(kind: Kind, before: Row, after: Row) -> tuple[FieldDiff, ...]:
     return tuple(diffs)
 
 
-def _flat_diffs(names: tuple[str, ...], before: Row, after: Row) -> tuple[FieldDiff, ...]:
+def _flat_diffs(
+    fields: tuple[tuple[str, Callable[[Any], Any]], ...], before: Row, after: Row
+) -> tuple[FieldDiff, ...]:
     # A plan of 100,000 backfilled profiles calls this per profile: find the fields that differ
     # in C (a row is a tuple: slice off name and managed_by, then map/compress), then normalise
     # only those.
     old, new = before[1:-1], after[1:-1]
-    diffs = []
-    for index in compress(range(len(names)), map(ne, old, new)):
-        name = names[index]
-        normalise = _NORMALISE.get(name, _same)
+    diffs: tuple[FieldDiff, ...] = ()
+    for index in compress(range(len(fields)), map(ne, old, new)):
+        name, normalise = fields[index]
         was, now = normalise(old[index]), normalise(new[index])
         if was != now:
-            diffs.append(FieldDiff(name, was, now))
-    return tuple(diffs)
+            diffs += (FieldDiff(name, was, now),)
+    return diffs
 
 
 def _with_kept_connection(want: Profile, have: Row | None) -> Profile:

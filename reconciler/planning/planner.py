@@ -77,18 +77,20 @@ def _changes(draft: Draft) -> tuple[Change, ...]:
     changes = []
     skip = draft.refused | draft.deletes.keys()
     before_rows = {kind: table(draft.state, kind) for kind in Kind}
+    after_rows = {kind: draft.end(kind) for kind in Kind}
+    create, update = Action.CREATE, Action.UPDATE
     for key, reason in draft.touched.items():
         if key in skip:
             continue
         kind, name = key
         before = before_rows[kind].get(name)
-        after = draft.end(kind)[name]
+        after = after_rows[kind][name]
         if before is None:
-            changes.append(Change(kind, name, Action.CREATE, reason, None, after))
+            changes.append(Change(kind, name, create, reason, None, after))
             continue
         diff = field_diffs(kind, before, after)
         if diff or before.managed_by is not after.managed_by:
-            changes.append(Change(kind, name, Action.UPDATE, reason, before, after, diff))
+            changes.append(Change(kind, name, update, reason, before, after, diff))
     for (kind, name), reason in draft.deletes.items():
         before = table(draft.state, kind)[name]
         changes.append(Change(kind, name, Action.DELETE, reason, before, None))

@@ -98,10 +98,13 @@ def _owner(row: Row | None) -> str | None:
 
 def _assignments(change: Change, after: Row) -> Assignments:
     """The columns an update sets: the fields its diff names, and the owner if it moves."""
-    columns = dict.fromkeys(
-        diff.field.partition(".")[0] for diff in change.diff
-    )  # auth.type -> auth
-    values = tuple((column, getattr(after, column)) for column in columns)
+    diff = change.diff
+    if len(diff) == 1:  # a backfill: one field, 100,000 times
+        column = diff[0].field.partition(".")[0]
+        values: Assignments = ((column, getattr(after, column)),)
+    else:  # auth.type and auth.credential -> auth: the whole mapping, once
+        columns = dict.fromkeys(field.field.partition(".")[0] for field in diff)
+        values = tuple((column, getattr(after, column)) for column in columns)
     if after.managed_by is not (change.before.managed_by if change.before else None):
         values += (("managed_by", _owner(after)),)
     return values
