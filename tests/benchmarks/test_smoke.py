@@ -7,8 +7,11 @@ full run (``python tests/benchmarks/run.py``) is the measurement.
 from __future__ import annotations
 
 import pytest
+import read_state
 from run import measure, table
 from scenarios import SCENARIOS
+
+from reconciler.store import open_engine, upgrade
 
 SMOKE_SIZE = 2_000
 SLACK = 2.0
@@ -35,3 +38,30 @@ def test_every_ratio_is_within_twice_its_budget(backend: str, database_server: o
             return
         scenarios = [s for s in scenarios if any(f" {s.name} vs " in line for line in over)]
     assert not over, "\n".join([*over, table(results)])
+
+
+READ_ROWS = 20_000
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        pytest.param("sqlite", marks=pytest.mark.sqlite),
+        pytest.param("postgresql", marks=pytest.mark.postgres),
+    ],
+    scope="session",
+)
+def test_reading_the_state_is_within_twice_its_budget(backend: str, database_url: str) -> None:
+    engine = open_engine(database_url)
+    try:
+        upgrade(engine)
+        read_state.fill(engine, READ_ROWS)
+        for _ in range(ATTEMPTS):
+            state, text, _typed = read_state.measure(engine)
+            if state / text <= read_state.BUDGET * SLACK:
+                return
+        raise AssertionError(
+            f"read_state {state:.3f} s is {state / text:.2f}x SELECT * {text:.3f} s"
+        )
+    finally:
+        engine.dispose()
