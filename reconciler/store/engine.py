@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import URL, Engine, event, exc
 
 from reconciler.errors import DatabaseError
-from reconciler.store.failures import redact, translated
+from reconciler.store.failures import redact, splits_password, translated
 
 DEFAULT_URL = "sqlite:///reconcile.db"
 URL_VARIABLE = "RECONCILE_DATABASE_URL"
@@ -39,6 +39,11 @@ def resolve_url(option: str | None, environ: Mapping[str, str] = os.environ) -> 
 
 def parse_url(url: str | URL) -> URL:
     """The URL as SQLAlchemy's `URL`, with our drivers filled in (psycopg 3, PyMySQL)."""
+    if splits_password(url):
+        raise DatabaseError(
+            f"invalid database URL {redact(url)!r}: more than one '@' follows the user name"
+            " (write an '@' in the password as %40)"
+        )
     try:
         parsed = sa.make_url(url)
     except (exc.ArgumentError, ValueError) as error:
