@@ -144,6 +144,15 @@ def test_read_only_sqlite_does_not_create_a_missing_file(tmp_path: Path) -> None
 
 
 @pytest.mark.sqlite
+@pytest.mark.parametrize("read_only", [True, False])
+def test_a_sqlite_file_that_must_exist_is_not_created(tmp_path: Path, read_only: bool) -> None:
+    path = tmp_path / "typo.db"
+    with pytest.raises(DatabaseError, match=f"^no SQLite database at {path}: the file does not"):
+        open_engine(f"sqlite:///{path}", read_only=read_only, must_exist=True)
+    assert not path.exists()
+
+
+@pytest.mark.sqlite
 def test_read_only_sqlite_opens_an_existing_file_read_only(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'odd name?#%.db'}"
     writable = open_engine(url)
