@@ -147,9 +147,10 @@ def export_database(
 
     ``schema_ref`` is the schema's path or URL written in the editor modeline.
     ``file`` names where the text goes; the warnings about rows written as comments point there. A
-    database without the reconciler's schema (or a missing SQLite file) exports as empty.
+    database without the reconciler's schema exports as empty; a missing SQLite file is a
+    `DatabaseError` (a mistyped path would otherwise export as an empty config).
     """
-    engine = open_engine(url, read_only=True)
+    engine = open_engine(url, read_only=True, must_exist=True)
     try:
         with engine.connect() as connection:
             state = read_state(connection)

@@ -11,9 +11,10 @@ def read_history(
 ) -> list[JournalEntry]:
     """Journal entries of the database at ``database_url`` (resolved like ``--database-url``).
 
-    Reads only; a database never applied to has no entries.
+    Reads only; a database never applied to has no entries, and a missing SQLite file is a
+    `DatabaseError`.
     """
-    engine = open_engine(resolve_url(database_url), read_only=True)
+    engine = open_engine(resolve_url(database_url), read_only=True, must_exist=True)
     try:
         with translated(engine.url), engine.connect() as connection:
             return read_entries(connection, limit=limit, with_plan=with_plan)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import URL, Engine, event, exc
 
 from reconciler.errors import DatabaseError
-from reconciler.store.failures import redact, translated
+from reconciler.store.failures import redact, splits_password, translated
 
 DEFAULT_URL = "sqlite:///reconcile.db"
 URL_VARIABLE = "RECONCILE_DATABASE_URL"
@@ -39,6 +39,11 @@ def resolve_url(option: str | None, environ: Mapping[str, str] = os.environ) -> 
 
 def parse_url(url: str | URL) -> URL:
     """The URL as SQLAlchemy's `URL`, with our drivers filled in (psycopg 3, PyMySQL)."""
+    if splits_password(url):
+        raise DatabaseError(
+            f"invalid database URL {redact(url)!r}: more than one '@' follows the user name"
+            " (write an '@' in the password as %40)"
+        )
     try:
         parsed = sa.make_url(url)
     except (exc.ArgumentError, ValueError) as error:
@@ -72,15 +77,18 @@ def database_identity(url: str | URL) -> tuple[str, str, int | None, str]:
     return (backend, host, port, database)
 
 
-def open_engine(url: str | URL, *, read_only: bool = False) -> Engine:
+def open_engine(url: str | URL, *, read_only: bool = False, must_exist: bool = False) -> Engine:
     """An engine on ``url``, checked by connecting once; driver errors become `DatabaseError`.
 
     ``read_only`` is for ``plan``: sessions are read-only on PostgreSQL and MySQL, and an SQLite
     file is opened read-only; a missing SQLite file is not created but reads as an empty
-    database (an in-memory one).
+    database (an in-memory one). ``must_exist`` is for commands whose output would mislead on
+    a mistyped path (``export``, ``history``): a missing SQLite file is a `DatabaseError`.
     """
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
+        if must_exist:
+            _require_sqlite_file(parsed)
         engine = _create(_sqlite_url(parsed, read_only), {})
         event.listen(engine, "connect", _enforce_foreign_keys)
     else:
@@ -124,12 +132,21 @@ def _server_options(url: URL, read_only: bool) -> dict[str, Any]:
     return options
 
 
+def _in_memory(url: URL) -> bool:
+    """An SQLite database that is no plain file path (in memory, or a URI we leave alone)."""
+    return url.database in (None, "", ":memory:") or "uri" in url.query
+
+
+def _require_sqlite_file(url: URL) -> None:
+    path = Path(url.database or "").resolve()
+    if not _in_memory(url) and not path.exists():
+        raise DatabaseError(f"no SQLite database at {path}: the file does not exist")
+
+
 def _sqlite_url(url: URL, read_only: bool) -> URL:
-    database = url.database or ""
-    in_memory = database in ("", ":memory:") or "uri" in url.query
-    if not read_only or in_memory:
+    if not read_only or _in_memory(url):
         return url
-    path = Path(database).resolve()
+    path = Path(url.database or "").resolve()
     if not path.exists():
         return URL.create("sqlite")  # in memory: reads as empty, writes nothing
     return url.set(database=f"file:{quote(str(path))}", query={"mode": "ro", "uri": "true"})

@@ -61,12 +61,31 @@ _PERMISSION = _CASES[1]
 _OTHER = _Case("database error on {url}: {reason}", frozenset(), ())
 
 
+# How SQLAlchemy splits a URL's user info: the password runs from the user name's ':' to the
+# first '@'. A raw '@' in the password leaves the rest of it in the host, port or database.
+_USER_INFO = re.compile(r"[\w+]+://[^:/]*:[^@]*@(?P<after>.*)", re.DOTALL)
+
+
+def splits_password(url: str | URL) -> bool:
+    """Whether another ``@`` follows the one that ends the password, as a raw ``@`` in the
+    password makes: SQLAlchemy would read part of the password as the host."""
+    match = _USER_INFO.match(_as_text(url))
+    return match is not None and "@" in match["after"]
+
+
 def redact(url: str | URL) -> str:
-    """The URL as text with its password (and any password query parameter) hidden."""
+    """The URL as text with its password (and any password query parameter) hidden.
+
+    A URL that does not parse, or whose password `splits_password`, is hidden from the user
+    name's ``:`` to the last ``@``: more than the password, never less.
+    """
+    text = _as_text(url)
+    if splits_password(text):
+        return _redact_text(text)
     try:
         parsed = make_url(url)
     except (exc.ArgumentError, ValueError, TypeError):
-        return _redact_text(str(url))
+        return _redact_text(text)
     query = {
         key: HIDDEN if key.lower() in _SECRET_QUERY_KEYS else value
         for key, value in parsed.query.items()
@@ -74,8 +93,19 @@ def redact(url: str | URL) -> str:
     return parsed.set(query=query).render_as_string(hide_password=True)
 
 
+def _as_text(url: str | URL) -> str:
+    return url if isinstance(url, str) else url.render_as_string(hide_password=False)
+
+
 def _redact_text(text: str) -> str:
-    text = re.sub(r"(://[^/?#@:]*:)[^/?#@]*@", rf"\1{HIDDEN}@", text)
+    """Hide from the first ``:`` after the scheme to the last ``@`` (to the end without one)."""
+    start = text.find("://") + 3 if "://" in text else 0
+    end = text.rfind("@")
+    if end < start:  # no '@': whatever follows a ':' of the user info may be a password
+        end = len(text)
+    colon = text.find(":", start, end)
+    if colon >= 0:
+        text = f"{text[: colon + 1]}{HIDDEN}{text[end:]}"
     return re.sub(r"((?:password|passwd|pwd)=)[^&]*", rf"\1{HIDDEN}", text, flags=re.IGNORECASE)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from sqlalchemy import Connection, Engine
 
 from reconciler.errors import DatabaseError
 from reconciler.store.failures import redact, translated
+from reconciler.store.tables import metadata
 
 VERSION_TABLE = "reconcile_schema_version"
 """Our own Alembic version table, so an application's ``alembic_version`` is never touched."""
@@ -90,11 +92,30 @@ def upgrade(bind: Engine | Connection) -> Upgrade:
         return _upgrade(bind)
 
 
+def require_own_tables(connection: Connection, table_names: Collection[str]) -> None:
+    """Refuse a database whose tables named like ours (``table_names`` are all its tables) were
+    not created by reconciler: without our version table they are another application's, and
+    reading them as ours, or creating ours next to them, cannot work."""
+    if VERSION_TABLE in table_names:
+        return
+    clashes = [name for name in metadata.tables if name in table_names]
+    if clashes:
+        tables, were = ("table", "was") if len(clashes) == 1 else ("tables", "were")
+        raise DatabaseError(
+            f"{tables} {', '.join(clashes)} in {redact(connection.engine.url)} {were} not created"
+            f" by reconciler (there is no {VERSION_TABLE} table): give reconciler a database"
+            " or schema of its own"
+        )
+
+
 def known_revision(connection: Connection) -> str | None:
     """`current_revision`, refused when a newer reconciler wrote it: its tables may mean more
-    than this version reads (plan) or writes (apply)."""
+    than this version reads (plan) or writes (apply); and refused, when there is none, if
+    another application's tables have our names (`require_own_tables`)."""
     revision = current_revision(connection)
-    if revision not in (None, HEAD_REVISION) and not _known(revision):
+    if revision is None:
+        require_own_tables(connection, sa.inspect(connection).get_table_names())
+    elif revision != HEAD_REVISION and not _known(revision):
         raise DatabaseError(
             f"the schema of {redact(connection.engine.url)} is at revision {revision}, which this"
             f" version of reconciler does not know (its newest is {head_revision()}):"

@@ -77,10 +77,13 @@ def _driver_rows(connection: sa.Connection, select: sa.Select[Any]) -> list[tupl
 
 
 def _schema_exists(connection: sa.Connection) -> bool:
+    from reconciler.store.migrate import require_own_tables
+
     names = set(sa.inspect(connection).get_table_names())
     present = [table.name for table in STATE_TABLES if table.name in names]
     if not present:
         return False
+    require_own_tables(connection, names)
     if len(present) < len(STATE_TABLES):
         raise DatabaseError(
             f"incomplete reconciler schema in {redact(connection.engine.url)}"

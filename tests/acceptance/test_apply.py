@@ -230,9 +230,23 @@ def test_history_points_out_a_break_in_the_chain(database_url: str, tmp_path: Pa
 
 
 def test_history_of_a_database_never_applied_to(empty_database_url: str) -> None:
+    if empty_database_url.startswith("sqlite"):  # an empty file: a missing one is an error
+        Path(sa.make_url(empty_database_url).database or "").touch()
     result = reconcile("history", "--database-url", empty_database_url, "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == []
+
+
+def test_history_of_a_missing_sqlite_file_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = reconcile("history", "--database-url", "sqlite:///typo.db")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"error: no SQLite database at {tmp_path / 'typo.db'}: the file does not exist\n"
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(

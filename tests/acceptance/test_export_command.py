@@ -52,11 +52,13 @@ def test_schema_ref_sets_the_editor_modeline(database_url: str) -> None:
 def test_a_database_without_schema_exports_as_empty_and_is_not_touched(
     empty_database_url: str,
 ) -> None:
+    if empty_database_url.startswith("sqlite"):  # an empty file: a missing one is an error
+        Path(sa.make_url(empty_database_url).database or "").touch()
     code, stdout, stderr = export("--database-url", empty_database_url)
     assert (code, stderr) == (0, "")
     assert stdout == (GOLDEN / "export-empty.yaml").read_text()
     if empty_database_url.startswith("sqlite"):
-        assert not Path(sa.make_url(empty_database_url).database or "").exists()
+        assert Path(sa.make_url(empty_database_url).database or "").stat().st_size == 0
     else:
         engine = sa.create_engine(empty_database_url)
         with engine.connect() as connection:
@@ -68,3 +70,15 @@ def test_an_unreachable_database_is_a_one_line_error() -> None:
     code, stdout, stderr = export("--database-url", "postgresql://nobody@127.0.0.1:1/none")
     assert (code, stdout) == (1, "")
     assert stderr.startswith("error: ") and stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("output", [[], ["-o", "out.yaml"]], ids=["stdout", "file"])
+def test_a_missing_sqlite_file_is_an_error_and_is_not_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, stdout, stderr = export("--database-url", "sqlite:///typo.db", *output)
+    assert (code, stdout) == (1, "")
+    missing = tmp_path / "typo.db"
+    assert stderr == f"error: no SQLite database at {missing}: the file does not exist\n"
+    assert list(tmp_path.iterdir()) == []

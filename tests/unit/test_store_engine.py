@@ -53,6 +53,66 @@ def test_redact_hides_every_password(url: str, shown: str) -> None:
     assert "hunter2" not in redact(url)
 
 
+PASSWORD_PARTS = ("s3cr3t", "p4rt2", "p4rt3")
+MALFORMED_URLS = [  # a raw '@' in the password: SQLAlchemy reads the rest as the host
+    "postgresql+psycopg://app:s3cr3t@p4rt2@db.example.com/prod",
+    "postgresql+psycopg://app:s3cr3t@p4rt2@p4rt3@127.0.0.1:1/prod",
+    "mysql://app:s3cr3t@p4rt2@127.0.0.1:1/prod?charset=utf8mb4",
+    "postgresql://app:s3cr3t@p4rt2@db/prod?password=p4rt3",
+]
+SPLIT_ELSEWHERE_URLS = [  # ... or as the host and the database or query
+    "postgresql://app:s3cr3t@p4rt2/p4rt3@db/prod",
+    "postgresql://app:s3cr3t@p4rt2?p4rt3@db/prod",
+    "postgresql://app:s3cr3t@p4rt2@[::1/prod",
+]
+WELL_FORMED_URLS = [
+    "postgresql://app:s3cr3t:p4rt2@db/prod",
+    "postgresql://app:s3cr3t/p4rt2?p4rt3#x@db/prod",
+    "postgresql://app:s3cr3t%40p4rt2@db/prod",
+    "mysql://app@db/prod?PassWord=s3cr3t&sslpassword=p4rt2",
+]
+UNPARSEABLE_URLS = [
+    "postgresql://app:s3cr3t@[::1/prod",
+    "postgresql://app:s3cr3t/p4rt2@[::1/prod",
+    "postgresql:/app:s3cr3t@db/prod",
+    "postgresql//app:s3cr3t:p4rt2@db/prod",
+    "postgresql://app:s3cr3t",
+]
+
+
+@pytest.mark.parametrize(
+    "url", MALFORMED_URLS + SPLIT_ELSEWHERE_URLS + WELL_FORMED_URLS + UNPARSEABLE_URLS
+)
+def test_redact_shows_no_part_of_a_password(url: str) -> None:
+    shown = redact(url)
+    assert not [part for part in PASSWORD_PARTS if part in shown], shown
+
+
+@pytest.mark.parametrize("url", MALFORMED_URLS + WELL_FORMED_URLS)
+def test_redact_shows_no_part_of_a_parsed_password(url: str) -> None:
+    shown = redact(sa.make_url(url))
+    assert not [part for part in PASSWORD_PARTS if part in shown], shown
+
+
+@pytest.mark.parametrize("url", MALFORMED_URLS + SPLIT_ELSEWHERE_URLS)
+def test_parse_url_refuses_a_raw_at_sign_after_the_password(url: str) -> None:
+    with pytest.raises(DatabaseError, match="%40") as raised:
+        parse_url(url)
+    assert not [part for part in PASSWORD_PARTS if part in raised.value.message]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://app:pw@db/prod?application_name=me%40host",
+        "postgresql://app@db/prod?application_name=a@b",
+        "sqlite:///data/a@b@c.db",
+    ],
+)
+def test_parse_url_accepts_an_at_sign_that_is_not_after_a_password(url: str) -> None:
+    parse_url(url)
+
+
 def test_scrub_replaces_whole_passwords_only() -> None:
     url = sa.make_url("postgresql://u:b@h/d")
     assert scrub("database b failed: 'b'", url) == "database *** failed: '***'"
@@ -80,6 +140,15 @@ def test_read_only_sqlite_does_not_create_a_missing_file(tmp_path: Path) -> None
     with engine.connect() as connection:
         assert read_state(connection) == DatabaseState()
     engine.dispose()
+    assert not path.exists()
+
+
+@pytest.mark.sqlite
+@pytest.mark.parametrize("read_only", [True, False])
+def test_a_sqlite_file_that_must_exist_is_not_created(tmp_path: Path, read_only: bool) -> None:
+    path = tmp_path / "typo.db"
+    with pytest.raises(DatabaseError, match=f"^no SQLite database at {path}: the file does not"):
+        open_engine(f"sqlite:///{path}", read_only=read_only, must_exist=True)
     assert not path.exists()
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from reconciler.errors import DatabaseError
 from reconciler.model import Auth, Connection, DatabaseState, ManagedBy, Profile, Provider
-from reconciler.store import open_engine, read_state
+from reconciler.store import open_engine, read_state, upgrade
 from reconciler.store.tables import profiles, provider_connections, providers
 
 PROVIDERS = [
@@ -149,9 +149,22 @@ def test_a_read_only_user_reads_the_state(reader_url: str, database_url: str) ->
 def test_an_incomplete_schema_is_an_error(empty_database_url: str) -> None:
     engine = open_engine(empty_database_url)
     try:
+        upgrade(engine)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP TABLE profiles"))
+        expected = r"incomplete reconciler schema .* \(only providers, provider_connections\)"
+        with pytest.raises(DatabaseError, match=expected), engine.connect() as connection:
+            read_state(connection)
+    finally:
+        engine.dispose()
+
+
+def test_tables_of_another_application_are_an_error(empty_database_url: str) -> None:
+    engine = open_engine(empty_database_url)
+    try:
         with engine.begin() as connection:
             connection.execute(sa.text("CREATE TABLE providers (name VARCHAR(10))"))
-        expected = r"incomplete reconciler schema .*: run reconcile db upgrade"
+        expected = r"^table providers in .* was not created by reconciler"
         with pytest.raises(DatabaseError, match=expected), engine.connect() as connection:
             read_state(connection)
     finally:
