@@ -19,6 +19,7 @@ from reconciler.collector import gc_paused
 from reconciler.errors import DatabaseError
 from reconciler.model import Connection, DatabaseState, Profile, Provider, Row
 from reconciler.store.failures import redact, translated
+from reconciler.store.migrate import require_own_tables
 from reconciler.store.tables import STATE_TABLES, profiles, provider_connections, providers
 from reconciler.store.types import MANAGED_BY
 
@@ -77,8 +78,6 @@ def _driver_rows(connection: sa.Connection, select: sa.Select[Any]) -> list[tupl
 
 
 def _schema_exists(connection: sa.Connection) -> bool:
-    from reconciler.store.migrate import require_own_tables
-
     names = set(sa.inspect(connection).get_table_names())
     present = [table.name for table in STATE_TABLES if table.name in names]
     if not present:
