@@ -19,7 +19,7 @@ from reconciler.collector import gc_paused
 from reconciler.errors import DatabaseError
 from reconciler.model import Connection, DatabaseState, Profile, Provider, Row
 from reconciler.store.failures import redact, translated
-from reconciler.store.migrate import require_own_tables
+from reconciler.store.migrate import HEAD_REVISION, current_revision, require_own_tables
 from reconciler.store.tables import STATE_TABLES, profiles, provider_connections, providers
 from reconciler.store.types import MANAGED_BY
 
@@ -84,8 +84,15 @@ def _schema_exists(connection: sa.Connection) -> bool:
         return False
     require_own_tables(connection, names)
     if len(present) < len(STATE_TABLES):
+        missing = [table.name for table in STATE_TABLES if table.name not in names]
+        # At the newest revision, db upgrade has nothing to do: the tables were dropped.
+        fix = (
+            "they were dropped after reconciler created them; restore them from a backup"
+            if current_revision(connection) == HEAD_REVISION
+            else "run reconcile db upgrade"
+        )
         raise DatabaseError(
             f"incomplete reconciler schema in {redact(connection.engine.url)}"
-            f" (only {', '.join(present)}): run reconcile db upgrade"
+            f" (only {', '.join(present)}; {', '.join(missing)} missing): {fix}"
         )
     return True

@@ -152,7 +152,10 @@ def test_an_incomplete_schema_is_an_error(empty_database_url: str) -> None:
         upgrade(engine)
         with engine.begin() as connection:
             connection.execute(sa.text("DROP TABLE profiles"))
-        expected = r"incomplete reconciler schema .* \(only providers, provider_connections\)"
+        expected = (
+            r"incomplete reconciler schema .* \(only providers, provider_connections; profiles"
+            r" missing\): they were dropped after reconciler created them; restore them"
+        )
         with pytest.raises(DatabaseError, match=expected), engine.connect() as connection:
             read_state(connection)
     finally:
