@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from click.testing import CliRunner
 from database_servers import DatabaseServer, SqliteFiles
 
 from reconciler.cli import cli
-from reconciler.store import head_revision, open_engine, upgrade
-from reconciler.store.migrate import VERSION_TABLE
+from reconciler.store import head_revision, open_engine
+from reconciler.store.migrate import VERSION_TABLE, _config
 from tests.acceptance.database_snapshot import journal
 
 RECONCILE = [sys.executable, "-m", "reconciler"]
@@ -74,9 +75,10 @@ def test_parallel_upgrades_and_an_apply_on_a_fresh_database_all_succeed(
 
 def leave_a_killed_initial_upgrade(url: str, created: tuple[str, ...]) -> None:
     """The state an upgrade killed after creating ``created`` leaves on MySQL: the version table
-    (Alembic creates it first) empty, and those tables as the real migration made them."""
+    (Alembic creates it first) empty, and those tables as the first revision made them."""
     engine = open_engine(url)
-    upgrade(engine)
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "0001")
     with engine.begin() as connection:
         connection.execute(sa.text(f"DELETE FROM {VERSION_TABLE}"))
         for table in reversed(CREATION_ORDER):
