@@ -220,3 +220,7 @@ def test_a_schema_newer_than_the_tool_is_refused(empty_database_url: str, tmp_pa
         cli, ["plan", "-f", str(config), "--database-url", empty_database_url]
     )
     assert_one_line_error(planned, "at revision 9999", "upgrade reconciler")
+    for command in (["export"], ["history"], ["history", "--format", "json"]):
+        result = CliRunner().invoke(cli, [*command, "--database-url", empty_database_url])
+        assert_one_line_error(result, "at revision 9999", "upgrade reconciler")
+        assert result.output == planned.output, command
