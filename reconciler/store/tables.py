@@ -128,3 +128,6 @@ reconcile_journal = sa.Table(
 
 STATE_TABLES = (providers, provider_connections, profiles)
 """The tables that make up a `DatabaseState`, in dependency order."""
+
+TABLES = (*STATE_TABLES, reconcile_journal)
+"""All four tables, in the order the first revision creates them."""
