@@ -16,6 +16,7 @@ from database_servers import DatabaseServer, SqliteFiles
 
 from reconciler.cli import cli
 from reconciler.store import head_revision, open_engine
+from reconciler.store.lock import locked_transaction
 from reconciler.store.migrate import VERSION_TABLE, _config
 from tests.acceptance.database_snapshot import journal
 
@@ -71,6 +72,20 @@ def test_parallel_upgrades_and_an_apply_on_a_fresh_database_all_succeed(
     assert len(upgraded) <= 1  # the one that came first, unless the apply did
     assert revision(empty_database_url) == [head_revision()]
     assert len(journal(empty_database_url)) == 1
+
+
+def test_an_upgrade_waits_for_the_lock_and_gives_up_cleanly(database_url: str) -> None:
+    engine = open_engine(database_url)
+    try:
+        with locked_transaction(engine):
+            result = CliRunner().invoke(
+                cli, ["db", "upgrade", "--lock-timeout", "0", "--database-url", database_url]
+            )
+    finally:
+        engine.dispose()
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("error: timed out after 0s waiting for the reconciler lock")
+    assert len(result.output.splitlines()) == 1
 
 
 def leave_a_killed_initial_upgrade(url: str, created: tuple[str, ...]) -> None:
