@@ -24,7 +24,8 @@ from reconciler.config.write import render_config
 from reconciler.errors import Level, Location, Problem
 from reconciler.model import DatabaseState, InferenceMode, Kind, Profile, Row
 from reconciler.planning import derive_connection
-from reconciler.store import open_engine, read_state
+from reconciler.store import open_engine, read_state, translated
+from reconciler.store.migrate import known_revision
 
 SECTIONS = {Kind.PROVIDER: "providers", Kind.CONNECTION: "connections", Kind.PROFILE: "profiles"}
 _DEFAULTS: Mapping[str, Any] = {"enabled": True}
@@ -148,11 +149,13 @@ def export_database(
     ``schema_ref`` is the schema's path or URL written in the editor modeline.
     ``file`` names where the text goes; the warnings about rows written as comments point there. A
     database without the reconciler's schema exports as empty; a missing SQLite file is a
-    `DatabaseError` (a mistyped path would otherwise export as an empty config).
+    `DatabaseError` (a mistyped path would otherwise export as an empty config), and so is a
+    schema a newer reconciler wrote, as for ``plan``.
     """
     engine = open_engine(url, read_only=True, must_exist=True)
     try:
-        with engine.connect() as connection:
+        with translated(engine.url), engine.connect() as connection:
+            known_revision(connection)  # a newer schema may hold what this version cannot show
             state = read_state(connection)
     finally:
         engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reconciler.store import open_engine, resolve_url, translated
 from reconciler.store.journal import JournalEntry, read_entries
+from reconciler.store.migrate import known_revision
 
 
 def read_history(
@@ -11,12 +12,13 @@ def read_history(
 ) -> list[JournalEntry]:
     """Journal entries of the database at ``database_url`` (resolved like ``--database-url``).
 
-    Reads only; a database never applied to has no entries, and a missing SQLite file is a
-    `DatabaseError`.
+    Reads only; a database never applied to has no entries; a missing SQLite file, or a schema
+    a newer reconciler wrote, is a `DatabaseError`.
     """
     engine = open_engine(resolve_url(database_url), read_only=True, must_exist=True)
     try:
         with translated(engine.url), engine.connect() as connection:
+            known_revision(connection)  # a newer schema's journal may mean more than it reads
             return read_entries(connection, limit=limit, with_plan=with_plan)
     finally:
         engine.dispose()

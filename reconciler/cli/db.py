@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from reconciler.cli.app import cli
+from reconciler.cli.apply import DEFAULT_LOCK_TIMEOUT
 from reconciler.cli.options import database_url_option
 
 
@@ -20,10 +21,19 @@ def db_group() -> None:
 
 @db_group.command("upgrade")
 @database_url_option("Database to migrate")
-def upgrade_command(database_url: str | None) -> None:
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_LOCK_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for a running apply or upgrade to finish.",
+)
+def upgrade_command(database_url: str | None, lock_timeout: float) -> None:
     """Create the schema, or migrate it to this version's newest revision.
 
-    Running it again on an up-to-date database changes nothing.
+    Runs under the same lock as apply. Running it again on an up-to-date database changes
+    nothing; one that was interrupted is finished.
 
     \b
     Example:
@@ -35,7 +45,7 @@ def upgrade_command(database_url: str | None) -> None:
     url = resolve_url(database_url)
     engine = open_engine(url)
     try:
-        result = upgrade(engine)
+        result = upgrade(engine, lock_timeout)
     finally:
         engine.dispose()
     if result.changed:

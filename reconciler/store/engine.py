@@ -91,6 +91,8 @@ def open_engine(url: str | URL, *, read_only: bool = False, must_exist: bool = F
             _require_sqlite_file(parsed)
         engine = _create(_sqlite_url(parsed, read_only), {})
         event.listen(engine, "connect", _enforce_foreign_keys)
+        if read_only:
+            event.listen(engine, "connect", _query_only)
     else:
         engine = _create(parsed, _server_options(parsed, read_only))
         if parsed.get_backend_name() != "postgresql" and "read_timeout" not in parsed.query:
@@ -149,13 +151,30 @@ def _sqlite_url(url: URL, read_only: bool) -> URL:
     path = Path(url.database or "").resolve()
     if not path.exists():
         return URL.create("sqlite")  # in memory: reads as empty, writes nothing
-    return url.set(database=f"file:{quote(str(path))}", query={"mode": "ro", "uri": "true"})
+    # A read-only connection cannot remove the -wal and -shm files it creates in a WAL database,
+    # so one no process has open (no -wal file) is opened read-write and only read (query_only):
+    # the last connection to close then removes them.
+    mode = "rw" if _wal_and_unused(path) else "ro"
+    return url.set(database=f"file:{quote(str(path))}", query={"mode": mode, "uri": "true"})
+
+
+def _wal_and_unused(path: Path) -> bool:
+    with path.open("rb") as file:
+        header = file.read(20)
+    wal_mode = header[18:20] == b"\x02\x02"  # the file format's read and write versions
+    return wal_mode and not path.with_name(f"{path.name}-wal").exists()
 
 
 def _enforce_foreign_keys(dbapi_connection: Any, _record: object) -> None:
     # SQLite leaves foreign keys off unless each connection turns them on.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _query_only(dbapi_connection: Any, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
     cursor.close()
 
 

@@ -109,5 +109,5 @@ def _name() -> dict[str, str]:
 def _timeout(lock: str, timeout: float) -> LockTimeout:
     return LockTimeout(
         f"timed out after {timeout:g}s waiting for the reconciler lock {lock}: another apply "
-        "holds it; retry, or raise --lock-timeout"
+        "or upgrade holds it; retry, or raise --lock-timeout"
     )

@@ -12,12 +12,13 @@ from sqlalchemy import Connection, Engine
 
 from reconciler.errors import DatabaseError
 from reconciler.store.failures import redact, translated
+from reconciler.store.lock import DEFAULT_TIMEOUT, locked_transaction
 from reconciler.store.tables import metadata
 
 VERSION_TABLE = "reconcile_schema_version"
 """Our own Alembic version table, so an application's ``alembic_version`` is never touched."""
 
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 """The newest revision, written out so that a database already there is recognised without
 importing Alembic (a tenth of a second of every apply); a test keeps it equal to Alembic's head."""
 
@@ -79,14 +80,16 @@ def _known(revision: str) -> bool:
         return False
 
 
-def upgrade(bind: Engine | Connection) -> Upgrade:
+def upgrade(bind: Engine | Connection, lock_timeout: float = DEFAULT_TIMEOUT) -> Upgrade:
     """Migrate to the newest revision; a database already there is left untouched.
 
-    Given an engine, runs in its own transaction and commits. Given a connection (for instance
-    one that holds the apply lock), runs on it and leaves committing to the caller.
+    Given an engine, takes the reconciler lock (as apply does, waiting up to ``lock_timeout``
+    seconds), runs in that transaction and commits: racing upgrades and applies run one after
+    another. Given a connection, which must hold that lock (`locked_transaction`), runs on it
+    and leaves committing to the caller.
     """
     if isinstance(bind, Engine):
-        with translated(bind.url), bind.begin() as connection:
+        with translated(bind.url), locked_transaction(bind, lock_timeout) as connection:
             return _upgrade(connection)
     with translated(bind.engine.url):
         return _upgrade(bind)

@@ -20,7 +20,7 @@ from reconciler.errors import DatabaseError
 from reconciler.model import Connection, DatabaseState, Profile, Provider, Row
 from reconciler.store.failures import redact, translated
 from reconciler.store.migrate import HEAD_REVISION, current_revision, require_own_tables
-from reconciler.store.tables import STATE_TABLES, profiles, provider_connections, providers
+from reconciler.store.tables import TABLES, profiles, provider_connections, providers
 from reconciler.store.types import MANAGED_BY
 
 
@@ -79,12 +79,12 @@ def _driver_rows(connection: sa.Connection, select: sa.Select[Any]) -> list[tupl
 
 def _schema_exists(connection: sa.Connection) -> bool:
     names = set(sa.inspect(connection).get_table_names())
-    present = [table.name for table in STATE_TABLES if table.name in names]
+    present = [table.name for table in TABLES if table.name in names]
     if not present:
         return False
     require_own_tables(connection, names)
-    if len(present) < len(STATE_TABLES):
-        missing = [table.name for table in STATE_TABLES if table.name not in names]
+    if len(present) < len(TABLES):  # the journal too: apply writes it, and history reads it
+        missing = [table.name for table in TABLES if table.name not in names]
         # At the newest revision, db upgrade has nothing to do: the tables were dropped.
         fix = (
             "they were dropped after reconciler created them; restore them from a backup"

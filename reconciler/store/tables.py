@@ -3,9 +3,9 @@
 This is the schema the code reads and writes. The database gets it from the Alembic revisions in
 ``migrations/``, never from ``metadata.create_all``; a test checks that the two agree on every
 backend. Every column an application may leave out of a plain-SQL ``INSERT`` is nullable or has a
-server default. On MySQL/MariaDB every table is InnoDB in ``utf8mb4`` with the binary collation, so
-names compare exactly; JSON columns are ``JSON`` there (``LONGTEXT`` on MariaDB), which holds a
-plan of many megabytes.
+server default. On MySQL/MariaDB every table is InnoDB in ``utf8mb4``, names in the NO PAD binary
+collation the migrations pick by server (`exact_collation`), so names compare exactly; JSON
+columns are ``JSON`` there (``LONGTEXT`` on MariaDB), which holds a plan of many megabytes.
 """
 
 from __future__ import annotations
@@ -13,16 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
 from sqlalchemy.schema import SchemaItem
 
 from reconciler.model import ManagedBy
 from reconciler.store.types import AuthType, ManagedByType, long_text_type, name_type
 
-TABLE_OPTIONS: dict[str, Any] = {
-    "mysql_engine": "InnoDB",
-    "mysql_charset": "utf8mb4",
-    "mysql_collate": "utf8mb4_bin",
-}
+TABLE_OPTIONS: dict[str, Any] = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4"}
 
 NAMING_CONVENTION: dict[str, str] = {
     "ix": "ix_%(table_name)s_%(column_0_name)s",
@@ -34,6 +31,16 @@ NAMING_CONVENTION: dict[str, str] = {
 MANAGED_BY_VALUES = tuple(member.value for member in ManagedBy)
 
 metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def exact_collation(dialect: Dialect) -> str:
+    """The binary ``utf8mb4`` collation of this MySQL/MariaDB server that is NO PAD, so that
+    ``'bot '`` and ``'bot'`` are two names; ``utf8mb4_bin`` (PAD SPACE) where there is none."""
+    if getattr(dialect, "is_mariadb", False):
+        return "utf8mb4_nopad_bin"
+    if (dialect.server_version_info or (0,)) >= (8,):
+        return "utf8mb4_0900_bin"
+    return "utf8mb4_bin"  # MySQL 5.7 has no NO PAD binary collation
 
 
 def _now() -> sa.TextClause:
@@ -121,3 +128,6 @@ reconcile_journal = sa.Table(
 
 STATE_TABLES = (providers, provider_connections, profiles)
 """The tables that make up a `DatabaseState`, in dependency order."""
+
+TABLES = (*STATE_TABLES, reconcile_journal)
+"""All four tables, in the order the first revision creates them."""

@@ -21,9 +21,10 @@ NAME_LENGTH = 255
 
 
 def name_type() -> sa.types.TypeEngine[str]:
-    """A row name: exact, case-sensitive comparison on every backend (``utf8mb4_bin`` on MySQL)."""
+    """A row name: exact, case-sensitive comparison on every backend (on MySQL/MariaDB the
+    collation the migrations pick by server, `reconciler.store.tables.exact_collation`)."""
     return sa.String(NAME_LENGTH).with_variant(
-        mysql.VARCHAR(NAME_LENGTH, charset="utf8mb4", collation="utf8mb4_bin"), *MYSQL
+        mysql.VARCHAR(NAME_LENGTH, charset="utf8mb4"), *MYSQL
     )
 
 

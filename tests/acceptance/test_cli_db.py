@@ -17,6 +17,7 @@ from database_servers import READER_PASSWORD, DatabaseServer, SqliteFiles
 from reconciler.cli import cli
 from reconciler.store import head_revision
 from reconciler.store.engine import CONNECT_TIMEOUT
+from tests.acceptance.database_snapshot import snapshot
 
 SECRET = "s3cret-Pw"
 SERVERS = [
@@ -220,3 +221,28 @@ def test_a_schema_newer_than_the_tool_is_refused(empty_database_url: str, tmp_pa
         cli, ["plan", "-f", str(config), "--database-url", empty_database_url]
     )
     assert_one_line_error(planned, "at revision 9999", "upgrade reconciler")
+    for command in (["export"], ["history"], ["history", "--format", "json"]):
+        result = CliRunner().invoke(cli, [*command, "--database-url", empty_database_url])
+        assert_one_line_error(result, "at revision 9999", "upgrade reconciler")
+        assert result.output == planned.output, command
+
+
+def test_a_dropped_journal_is_reported_by_plan_and_apply_before_any_write(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    assert upgrade(empty_database_url).exit_code == 0
+    engine = sa.create_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE reconcile_journal"))
+    engine.dispose()
+    config = tmp_path / "reconcile.yaml"
+    config.write_text("version: 1\n", encoding="utf-8")
+    before = snapshot(empty_database_url)
+    for command in (["plan"], ["apply", "--yes"]):
+        result = CliRunner().invoke(
+            cli, [*command, "-f", str(config), "--database-url", empty_database_url]
+        )
+        assert_one_line_error(
+            result, "incomplete reconciler schema", "reconcile_journal missing", "restore them"
+        )
+    assert snapshot(empty_database_url) == before

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import os
 import pty
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
 from database_servers import READER_PASSWORD
@@ -157,3 +159,50 @@ def test_plan_loads_neither_alembic_nor_the_writer(tmp_path: Path) -> None:
     )
     assert "Plan: 13 to create" in done.stdout
     assert done.stderr.strip() == "[]"
+
+
+def folder_image(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("journal_mode", ["wal", "delete"])
+def test_reading_commands_leave_the_sqlite_folder_as_they_found_it(
+    tmp_path: Path, journal_mode: str
+) -> None:
+    config = write_config(tmp_path)
+    folder = tmp_path / "db"
+    folder.mkdir()
+    url = f"sqlite:///{folder / 'app.db'}"
+    applied = CliRunner().invoke(cli, ["apply", "-f", config, "--yes", "--database-url", url])
+    assert applied.exit_code == 0, applied.output
+    with sqlite3.connect(folder / "app.db") as connection:
+        assert connection.execute(f"PRAGMA journal_mode={journal_mode}").fetchone() == (
+            journal_mode,
+        )
+    before = folder_image(folder)
+    assert list(before) == ["app.db"]
+    for command in (["plan", "-f", config], ["export"], ["history"]):
+        result = CliRunner().invoke(cli, [*command, "--database-url", url])
+        assert result.exit_code == 0, result.output
+        assert folder_image(folder) == before, command
+
+
+def test_a_plan_beside_an_open_wal_writer_leaves_its_files_alone(tmp_path: Path) -> None:
+    config = write_config(tmp_path)
+    folder = tmp_path / "db"
+    folder.mkdir()
+    url = f"sqlite:///{folder / 'app.db'}"
+    assert CliRunner().invoke(cli, ["db", "upgrade", "--database-url", url]).exit_code == 0
+    writer = sqlite3.connect(folder / "app.db")
+    try:
+        writer.execute("PRAGMA journal_mode=wal")
+        writer.execute("INSERT INTO providers (name, type) VALUES ('gpu-box', 'ollama')")
+        writer.commit()
+        names = sorted(path.name for path in folder.iterdir())
+        assert names == ["app.db", "app.db-shm", "app.db-wal"]
+        assert plan(config, url).exit_code == 0
+        exported = CliRunner().invoke(cli, ["export", "--database-url", url])
+        assert "gpu-box" in exported.stdout  # read from the writer's log
+        assert sorted(path.name for path in folder.iterdir()) == names
+    finally:
+        writer.close()

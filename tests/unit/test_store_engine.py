@@ -153,12 +153,19 @@ def test_a_sqlite_file_that_must_exist_is_not_created(tmp_path: Path, read_only:
 
 
 @pytest.mark.sqlite
-def test_read_only_sqlite_opens_an_existing_file_read_only(tmp_path: Path) -> None:
+@pytest.mark.parametrize("journal_mode", ["delete", "wal"])
+def test_read_only_sqlite_opens_an_existing_file_read_only(
+    tmp_path: Path, journal_mode: str
+) -> None:
     url = f"sqlite:///{tmp_path / 'odd name?#%.db'}"
     writable = open_engine(url)
     upgrade(writable)
+    with writable.connect() as connection:
+        connection.exec_driver_sql(f"PRAGMA journal_mode={journal_mode}")
     writable.dispose()
     engine = open_engine(url, read_only=True)
+    # A WAL database nobody has open is opened read-write (to clean up its -wal and -shm files)
+    # and only read: query_only refuses writes, with SQLite's "readonly" error as well.
     with pytest.raises(sa.exc.OperationalError, match="readonly"), engine.begin() as connection:
         connection.execute(sa.text("INSERT INTO providers (name, type) VALUES ('p', 'openai')"))
     engine.dispose()

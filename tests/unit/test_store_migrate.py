@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from reconciler.errors import DatabaseError
 from reconciler.store import current_revision, head_revision, open_engine, upgrade
 from reconciler.store.migrate import HEAD_REVISION, VERSION_TABLE
-from reconciler.store.tables import metadata
+from reconciler.store.tables import exact_collation, metadata
 
 STATE_TABLES = {"providers", "provider_connections", "profiles", "reconcile_journal"}
 
@@ -157,7 +158,8 @@ def test_names_compare_case_sensitively(migrated: sa.Engine, backend: str) -> No
                 {"version": VERSION_TABLE},
             ).all()
         assert len(collations) == 6
-        assert {row[2] for row in collations} == {"utf8mb4_bin"}
+        assert {row[2] for row in collations} == {exact_collation(migrated.dialect)}
+        assert exact_collation(migrated.dialect) in ("utf8mb4_nopad_bin", "utf8mb4_0900_bin")
     with migrated.begin() as connection:
         connection.execute(
             sa.text("INSERT INTO providers (name, type) VALUES ('GPU-BOX', 'ollama')")
@@ -170,6 +172,92 @@ def test_names_compare_case_sensitively(migrated: sa.Engine, backend: str) -> No
             sa.text("SELECT name FROM providers WHERE name = 'gpu-box'")
         ).all()
     assert (count, [row[0] for row in found]) == (2, ["gpu-box"])
+
+
+def test_trailing_spaces_make_another_name_and_references_match_exactly(
+    migrated: sa.Engine,
+) -> None:
+    insert_provider = "INSERT INTO providers (name, type) VALUES (:name, 'ollama')"
+    insert_profile = "INSERT INTO profiles (name, provider, model) VALUES (:name, :provider, 'm')"
+    with migrated.begin() as connection:
+        connection.execute(sa.text(insert_provider), [{"name": "gpu "}, {"name": "gpu"}])
+        connection.execute(sa.text(insert_profile), {"name": "bot ", "provider": "gpu "})
+        connection.execute(sa.text(insert_profile), {"name": "bot", "provider": "gpu"})
+        found = connection.execute(sa.text("SELECT name FROM profiles WHERE name = 'bot'")).all()
+        joined = connection.execute(
+            sa.text(
+                "SELECT p.name, r.name FROM profiles p JOIN providers r ON r.name = p.provider"
+                " ORDER BY p.name"
+            )
+        ).all()
+    assert [row[0] for row in found] == ["bot"]
+    assert [tuple(row) for row in joined] == [("bot", "gpu"), ("bot ", "gpu ")]
+    with pytest.raises(sa.exc.IntegrityError), migrated.begin() as connection:
+        connection.execute(sa.text(insert_profile), {"name": "lost", "provider": "gpu  "})
+
+
+def _at_first_revision(engine: sa.Engine) -> None:
+    from alembic import command
+
+    from reconciler.store.migrate import _config
+
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "0001")
+
+
+@pytest.mark.mysql
+@pytest.mark.parametrize("backend", ["mysql"], indirect=True)
+def test_upgrading_from_the_pad_space_collation_keeps_every_row(engine: sa.Engine) -> None:
+    _at_first_revision(engine)
+    with engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO providers (name, type) VALUES ('gpu', 'ollama')"))
+        connection.execute(
+            sa.text("INSERT INTO profiles (name, provider, model) VALUES ('bot ', 'gpu', 'm')")
+        )
+    assert upgrade(engine).before == "0001"
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT name, provider FROM profiles")).all()
+    assert [tuple(row) for row in rows] == [("bot ", "gpu")]
+    test_migrations_match_the_table_definitions(engine)
+    test_foreign_keys_restrict_deletes(engine)
+
+
+@pytest.mark.mysql
+@pytest.mark.parametrize("backend", ["mysql"], indirect=True)
+def test_an_exact_names_upgrade_killed_half_way_is_finished_by_the_next(engine: sa.Engine) -> None:
+    _at_first_revision(engine)
+    collation = exact_collation(engine.dialect)
+    with engine.begin() as connection:  # what a kill after the first ALTERs leaves: each commits
+        for table, column in [("provider_connections", "provider"), ("profiles", "provider")]:
+            connection.execute(sa.text(f"ALTER TABLE {table} DROP FOREIGN KEY fk_{table}_{column}"))
+        connection.execute(
+            sa.text(
+                "ALTER TABLE providers MODIFY name VARCHAR(255)"
+                f" CHARACTER SET utf8mb4 COLLATE {collation} NOT NULL"
+            )
+        )
+    assert upgrade(engine).after == head_revision()
+    test_foreign_keys_restrict_deletes(engine)
+    test_names_compare_case_sensitively(engine, "mysql")
+
+
+@pytest.mark.mysql
+@pytest.mark.parametrize("backend", ["mysql"], indirect=True)
+def test_a_reference_equal_only_with_its_trailing_spaces_ignored_is_refused(
+    engine: sa.Engine,
+) -> None:
+    _at_first_revision(engine)
+    with engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO providers (name, type) VALUES ('gpu', 'ollama')"))
+        connection.execute(
+            sa.text("INSERT INTO profiles (name, provider, model) VALUES ('bot', 'gpu ', 'm')")
+        )
+    with pytest.raises(DatabaseError, match="profiles 'bot' has provider 'gpu '") as refused:
+        upgrade(engine)
+    assert "spell that name exactly, then run reconcile db upgrade" in str(refused.value)
+    with engine.connect() as connection:
+        assert current_revision(connection) == "0001"
+    test_foreign_keys_restrict_deletes(engine)  # nothing was changed
 
 
 def test_upgrade_on_a_connection_leaves_the_commit_to_the_caller(engine: sa.Engine) -> None:

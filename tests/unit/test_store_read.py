@@ -153,8 +153,9 @@ def test_an_incomplete_schema_is_an_error(empty_database_url: str) -> None:
         with engine.begin() as connection:
             connection.execute(sa.text("DROP TABLE profiles"))
         expected = (
-            r"incomplete reconciler schema .* \(only providers, provider_connections; profiles"
-            r" missing\): they were dropped after reconciler created them; restore them"
+            r"incomplete reconciler schema .* \(only providers, provider_connections,"
+            r" reconcile_journal; profiles missing\): they were dropped after reconciler created"
+            r" them; restore them"
         )
         with pytest.raises(DatabaseError, match=expected), engine.connect() as connection:
             read_state(connection)
