@@ -37,7 +37,7 @@ def config_paths_option(default: str = "reconcile.yaml") -> Callable[[F], F]:
     )
 
 
-class Seconds(click.ParamType):
+class Seconds(click.ParamType[float]):
     """A finite number of seconds from 0 to ``maximum``: ``inf``, ``nan`` and ``1e309`` are usage
     errors (float() reads them, and no database can wait that long)."""
 
