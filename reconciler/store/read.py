@@ -118,17 +118,20 @@ class _Table:
         self.reads = tuple(reads)
 
     def rows(self, rows: list[tuple[Any, ...]], problems: list[Problem]) -> dict[str, Any]:
-        """Every readable row by name; a `state.unreadable` problem for each bad value."""
-        read = {}
+        """Every readable row by name; a `state.unreadable` problem for each bad value, by row
+        name and column (the rows come in no set order)."""
+        read, found = {}, []
         for row in rows:
             values = []
-            for column, convert, value in zip(self.columns, self.reads, row, strict=True):
+            for index, value in enumerate(row):
                 try:
-                    values.append(convert(value))
+                    values.append(self.reads[index](value))
                 except _Unreadable as error:
-                    problems.append(self._problem(row[0], column, str(error)))
+                    problem = self._problem(row[0], self.columns[index], str(error))
+                    found.append(((str(row[0]), index), problem))
             if len(values) == len(row):
                 read[values[0]] = self.model._make(values)
+        problems.extend(problem for _key, problem in sorted(found, key=lambda item: item[0]))
         return read
 
     def _problem(self, name: object, column: str, reason: str) -> Problem:
