@@ -7,6 +7,12 @@ Each is one clear line (never "unexpected failure"), with exit 1, and changes no
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -281,3 +287,108 @@ def _sqlite_database(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'state.db'}"
     assert CliRunner().invoke(cli, ["db", "upgrade", "--database-url", url]).exit_code == 0
     return url
+
+
+# -- --lock-timeout ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seconds", ["inf", "-inf", "nan", "1e309", "-1", "86401", "abc"])
+def test_a_lock_timeout_that_is_no_finite_number_of_seconds_is_a_usage_error(
+    seconds: str, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'never.db'}"
+    result = run(["apply", "-f", "{config}", "--yes", "--lock-timeout", seconds], url, tmp_path)
+    assert result.exit_code == 64, result.output
+    assert f"Invalid value for '--lock-timeout': {seconds!r} is not a number of seconds" in (
+        result.stderr
+    )
+    assert not (tmp_path / "never.db").exists()
+
+
+@pytest.mark.parametrize("seconds", ["0", "0.5", "86400"])
+def test_a_lock_timeout_from_0_to_a_day_is_accepted(seconds: str, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    result = run(["apply", "-f", "{config}", "--yes", "--lock-timeout", seconds], url, tmp_path)
+    assert result.exit_code == 0, result.output
+
+
+# -- backfill --write --------------------------------------------------------------------------
+
+FIRST = "version: 1\nprofiles:\n  one: {provider: openai, model: gpt-5}\n"
+SECOND = "version: 1\nprofiles:\n  two: {provider: anthropic, model: claude-sonnet-4-6}\n"
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def backfill_folders(root: Path) -> tuple[Path, Path]:
+    """``a/1.yaml`` in a folder anyone may write, ``b/2.yaml`` in one only root may write."""
+    root.chmod(0o755)
+    first, second = root / "a" / "1.yaml", root / "b" / "2.yaml"
+    for path, text, mode in ((first, FIRST, 0o777), (second, SECOND, 0o555)):
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+        path.parent.chmod(mode)
+    return first, second
+
+
+def test_backfill_write_into_a_read_only_folder_changes_no_file(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "reconciler", "backfill", "--write"]
+    if os.geteuid() == 0:  # root writes anywhere: run as nobody, for whom b/ is read-only
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: no folder is read-only")
+        command = [*NOBODY, *command]
+    root = Path(tempfile.mkdtemp())  # not under pytest's folder, which nobody may not enter
+    try:
+        first, second = backfill_folders(root)
+        args = ["-f", str(first.relative_to(root)), "-f", str(second.relative_to(root))]
+        result = subprocess.run(
+            [*command, *args], cwd=root, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 1, result.stderr
+        assert result.stdout.count("+++ b/") == 2  # the diff was shown first
+        assert result.stderr.splitlines()[-1] == (
+            "error: cannot write b/2.yaml: Permission denied; no file was changed"
+        )
+        assert "Traceback" not in result.stderr
+        assert (first.read_text(), second.read_text()) == (FIRST, SECOND)
+        assert sorted(p.name for p in root.rglob("*") if p.is_file()) == ["1.yaml", "2.yaml"]
+    finally:
+        (root / "b").chmod(0o755)
+        shutil.rmtree(root)
+
+
+def test_a_failed_replace_names_what_was_already_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = backfill_folders(tmp_path)
+    (tmp_path / "b").chmod(0o755)
+    replace = Path.replace
+    calls: list[Path] = []
+
+    def failing_second(self: Path, target: str | os.PathLike[str]) -> Path:
+        calls.append(self)
+        if len(calls) == 2:
+            raise PermissionError(13, "Permission denied")
+        return replace(self, target)
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(Path, "replace", failing_second)
+    result = CliRunner().invoke(cli, ["backfill", "--write", "-f", "a/1.yaml", "-f", "b/2.yaml"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[-1] == (
+        "error: cannot write b/2.yaml: Permission denied; a/1.yaml already written"
+    )
+    assert (
+        first.read_text() != FIRST and "provider_connection: openai-personal" in first.read_text()
+    )
+    assert second.read_text() == SECOND  # whole, never half-written
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["1.yaml", "2.yaml"]
+
+
+def test_backfill_write_keeps_the_files_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "reconcile.yaml"
+    path.write_text(FIRST, encoding="utf-8")
+    path.chmod(0o640)
+    result = CliRunner().invoke(cli, ["backfill", "--write", "-f", str(path)])
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert "provider_connection: openai-personal" in path.read_text()
