@@ -173,13 +173,13 @@ def _options_checked(url: URL) -> Iterator[None]:
         yield
     except (ValueError, TypeError, LookupError, AttributeError, OSError, exc.SAWarning) as error:
         keys = sorted(url.query)
+        if not keys:  # then no option of the user's: an unexpected failure, reported as one
+            raise
         named = (
             f"the option {keys[0]}" if len(keys) == 1 else f"one of the options {', '.join(keys)}"
         )
         raise DatabaseError(
             f"invalid database URL {redact(url)}: {named} was refused ({_reason(error, url)})"
-            if keys
-            else f"cannot use the database URL {redact(url)}: {_reason(error, url)}"
         ) from error
 
 
@@ -187,11 +187,7 @@ def _reason(error: BaseException, url: URL) -> str:
     """The error's own first line, with any password of the URL (or its query) hidden."""
     text = str(error).strip().splitlines()[0] if str(error).strip() else ""
     text = re.sub(r"\s*\(Background on this \w+ at: \S+\)$", "", text)
-    text = f"{type(error).__name__}: {text}" if text else type(error).__name__
-    for key, value in url.query.items():
-        if key.lower() in ("password", "passwd", "pwd", "sslpassword") and isinstance(value, str):
-            text = scrub(text, url.set(password=value))
-    return scrub(text, url)
+    return scrub(f"{type(error).__name__}: {text}" if text else type(error).__name__, url)
 
 
 def _in_memory(url: URL) -> bool:

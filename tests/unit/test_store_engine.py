@@ -258,3 +258,8 @@ def test_an_option_the_driver_refuses_hides_every_password(url: str) -> None:
     with pytest.raises(DatabaseError, match=r"^invalid database URL .* was refused") as raised:
         open_engine(url)
     assert "s3cr3t" not in raised.value.message
+
+
+def test_scrub_hides_a_password_given_as_a_query_parameter() -> None:
+    url = sa.make_url("mysql://app@h/d?password=hunter2&charset=utf8mb4")
+    assert scrub("Access denied: hunter2 (utf8mb4)", url) == "Access denied: *** (utf8mb4)"
