@@ -11,6 +11,8 @@ Files are edited in place (`reconciler.config.edit`): only the new keys appear i
 from __future__ import annotations
 
 import os
+import stat
+import tempfile
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from pathlib import Path
 from reconciler import canonical
 from reconciler.config import LoadedConfig, load_config
 from reconciler.config.edit import Insertion, insert
-from reconciler.errors import BlockedError, ConfigError, Level, Problem
+from reconciler.errors import BlockedError, ConfigError, Level, Problem, ReconcileError
 from reconciler.model import Connection, Profile
 from reconciler.planning import derive_connection
 
@@ -72,13 +74,60 @@ def backfill_files(paths: Sequence[str], environ: Mapping[str, str] | None = Non
     return Backfill(tuple(edits), tuple(filled), tuple(declared), tuple(problems))
 
 
+_TEMPORARY = ".reconcile-backfill"
+
+
 def write(backfill: Backfill) -> None:
-    """Write the edited files (each replaced at once, so a reader never sees half a file)."""
-    for edit in backfill.edits:
-        path = Path(edit.file)
-        temporary = path.with_name(f".{path.name}.reconcile-backfill")
-        temporary.write_text(edit.after, encoding="utf-8")
-        temporary.replace(path)
+    """Write the edited files, each replaced at once, so a reader never sees half a file.
+
+    Every new text goes to a temporary file beside its file first (with the file's permissions);
+    only when all are written do they replace the files. A file that cannot be written raises
+    `ReconcileError` saying which, and which files (if any) were already replaced.
+    """
+    staged: list[tuple[Path, Path, FileEdit]] = []
+    try:
+        for edit in backfill.edits:
+            path = Path(edit.file).resolve()  # through a symbolic link, which stays one
+            staged.append((_staged(path, edit.after), path, edit))
+    except OSError as error:
+        _discard(staged)
+        raise _unwritable(edit, error, written=[]) from error
+    written: list[str] = []
+    for index, (temporary, path, edit) in enumerate(staged):
+        try:
+            temporary.replace(path)
+        except OSError as error:
+            _discard(staged[index:])
+            raise _unwritable(edit, error, written) from error
+        written.append(edit.file)
+
+
+def _staged(path: Path, text: str) -> Path:
+    """``text`` in a new temporary file in ``path``'s folder, flushed to disk."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TEMPORARY)
+    temporary = Path(name)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
+            os.fchmod(file.fileno(), mode)
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def _discard(staged: Sequence[tuple[Path, Path, FileEdit]]) -> None:
+    for temporary, _path, _edit in staged:
+        temporary.unlink(missing_ok=True)
+
+
+def _unwritable(edit: FileEdit, error: OSError, written: Sequence[str]) -> ReconcileError:
+    reason = error.strerror or str(error)
+    changed = f"{', '.join(written)} already written" if written else "no file was changed"
+    return ReconcileError(f"cannot write {edit.file}: {reason}; {changed}")
 
 
 def _insertions(

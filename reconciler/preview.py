@@ -78,8 +78,9 @@ def unreadable(config: LoadedConfig, database_url: str | None, error: DatabaseEr
     always finds ``problems``.
     """
     url = resolve_url(database_url)
-    problem = Problem("database.unreadable", error.message)
-    plan = Plan(config.desired.settings, problems=(*config.problems, problem))
+    # Rows that could not be read (state.unreadable) are listed each; anything else is one problem.
+    problems = error.problems or (Problem("database.unreadable", error.message),)
+    plan = Plan(config.desired.settings, problems=(*config.problems, *problems))
     return Planned(plan, plan_document(plan, _context(url, config, None)))
 
 

@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING
 import click
 
 from reconciler.cli.app import EXIT_OK, cli
-from reconciler.cli.options import config_paths_option, database_url_option
+from reconciler.cli.options import (
+    MAX_LOCK_TIMEOUT,
+    Seconds,
+    config_paths_option,
+    database_url_option,
+)
 from reconciler.cli.progress import progress_line
 from reconciler.config import DEFAULT_PATHS, LoadedConfig, load_config
 from reconciler.errors import ConfigError, ReconcileError, UsageError
@@ -32,11 +37,11 @@ that the CLI loads SQLAlchemy only when a command runs."""
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking (deploy pipelines).")
 @click.option(
     "--lock-timeout",
-    type=click.FloatRange(min=0),
+    type=Seconds(MAX_LOCK_TIMEOUT),
     default=DEFAULT_LOCK_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
-    help="How long to wait for another apply to finish.",
+    help=f"How long to wait for another apply to finish (0 to {MAX_LOCK_TIMEOUT:g}).",
 )
 @click.option(
     "--actor",

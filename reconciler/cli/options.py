@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+MAX_LOCK_TIMEOUT = 86_400.0
+"""A day: a deploy that waits longer for a lock is stuck, and the databases' own lock waits
+count milliseconds in 32 bits (about 24 days)."""
 
 DATABASE_URL_HELP = "Default: $RECONCILE_DATABASE_URL, else sqlite:///reconcile.db."
 
@@ -30,3 +35,26 @@ def config_paths_option(default: str = "reconcile.yaml") -> Callable[[F], F]:
         help="Config file or folder (every *.yaml/*.yml inside); repeat to merge several."
         f"  [default: {default}]",
     )
+
+
+class Seconds(click.ParamType[float]):
+    """A finite number of seconds from 0 to ``maximum``: ``inf``, ``nan`` and ``1e309`` are usage
+    errors (float() reads them, and no database can wait that long)."""
+
+    name = "seconds"
+
+    def __init__(self, maximum: float) -> None:
+        self.maximum = maximum
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or not 0 <= seconds <= self.maximum:
+            self.fail(
+                f"{value!r} is not a number of seconds from 0 to {self.maximum:g}", param, ctx
+            )
+        return seconds

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -12,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import URL, Engine, event, exc
 
 from reconciler.errors import DatabaseError
-from reconciler.store.failures import redact, splits_password, translated
+from reconciler.store.failures import redact, scrub, splits_password, translated
 
 DEFAULT_URL = "sqlite:///reconcile.db"
 URL_VARIABLE = "RECONCILE_DATABASE_URL"
@@ -56,7 +59,27 @@ def parse_url(url: str | URL) -> URL:
             f"unsupported database {backend!r} in {redact(parsed)}:"
             " use sqlite, postgresql, mysql or mariadb"
         )
+    if backend == "sqlite":
+        _require_sqlite_path(parsed)
     return parsed
+
+
+def _require_sqlite_path(url: URL) -> None:
+    """An SQLite URL names a file: no user, password, host or port, and not memory.
+
+    SQLAlchemy would refuse the first with a message showing the URL, and an in-memory database
+    would make ``plan`` plan against nothing and ``apply`` write where nobody reads.
+    """
+    if url.username or url.password or url.host or url.port:
+        raise DatabaseError(
+            f"invalid SQLite URL {redact(url)!r}: it takes no user, password, host or port;"
+            " write sqlite:///relative/path.db or sqlite:////absolute/path.db"
+        )
+    if _in_memory(url):
+        raise DatabaseError(
+            f"refusing the in-memory SQLite database {redact(url)!r}: nothing read or written"
+            " there outlives the command; name a file, e.g. sqlite:///reconcile.db"
+        )
 
 
 _DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
@@ -73,7 +96,7 @@ def database_identity(url: str | URL) -> tuple[str, str, int | None, str]:
     port = parsed.port or _DEFAULT_PORTS.get(backend)
     database = parsed.database or ""
     if backend == "sqlite":
-        database = os.path.normpath(database) if database else ":memory:"
+        database = os.path.normpath(database)
     return (backend, host, port, database)
 
 
@@ -84,12 +107,15 @@ def open_engine(url: str | URL, *, read_only: bool = False, must_exist: bool = F
     file is opened read-only; a missing SQLite file is not created but reads as an empty
     database (an in-memory one). ``must_exist`` is for commands whose output would mislead on
     a mistyped path (``export``, ``history``): a missing SQLite file is a `DatabaseError`.
+    The engine's URL is always the one given, so every message shows what the user wrote.
     """
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
         if must_exist:
             _require_sqlite_file(parsed)
-        engine = _create(_sqlite_url(parsed, read_only), {})
+        engine = _create(parsed, {})
+        if read_only and not _is_uri(parsed):
+            event.listen(engine, "do_connect", _read_only_file(parsed))
         event.listen(engine, "connect", _enforce_foreign_keys)
         if read_only:
             event.listen(engine, "connect", _query_only)
@@ -97,14 +123,16 @@ def open_engine(url: str | URL, *, read_only: bool = False, must_exist: bool = F
         engine = _create(parsed, _server_options(parsed, read_only))
         if parsed.get_backend_name() != "postgresql" and "read_timeout" not in parsed.query:
             event.listen(engine, "connect", _lift_handshake_timeout)
-    with translated(parsed), engine.connect():
+    with translated(parsed), _options_checked(parsed), engine.connect():
         pass
     return engine
 
 
 def _create(url: URL, connect_args: dict[str, Any]) -> Engine:
     try:
-        return sa.create_engine(url, connect_args=connect_args)
+        with _options_checked(url), warnings.catch_warnings():
+            warnings.simplefilter("error", exc.SAWarning)
+            return sa.create_engine(url, connect_args=connect_args)
     except ImportError as error:
         backend = url.get_backend_name()
         raise DatabaseError(
@@ -134,28 +162,77 @@ def _server_options(url: URL, read_only: bool) -> dict[str, Any]:
     return options
 
 
+@contextmanager
+def _options_checked(url: URL) -> Iterator[None]:
+    """A query option that SQLAlchemy or the driver refuses (``?read_timeout=abc``, an unknown
+    ``charset``, a missing ``ssl_ca`` file) becomes one line naming the URL's options.
+
+    Such errors are no driver `DBAPIError`: they come from parsing the options, before any
+    connection. SQLAlchemy's warning that an option is ignored is refused too (`_create` makes
+    it an error), as a likely typo.
+    """
+    try:
+        yield
+    except (ValueError, TypeError, LookupError, AttributeError, OSError, exc.SAWarning) as error:
+        keys = sorted(url.query)
+        if not keys:  # then no option of the user's: an unexpected failure, reported as one
+            raise
+        named = (
+            f"the option {keys[0]}" if len(keys) == 1 else f"one of the options {', '.join(keys)}"
+        )
+        raise DatabaseError(
+            f"invalid database URL {redact(url)}: {named} was refused ({_reason(error, url)})"
+        ) from error
+
+
+def _reason(error: BaseException, url: URL) -> str:
+    """The error's own first line, with any password of the URL (or its query) hidden."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    text = re.sub(r"\s*\(Background on this \w+ at: \S+\)$", "", text)
+    return scrub(f"{type(error).__name__}: {text}" if text else type(error).__name__, url)
+
+
 def _in_memory(url: URL) -> bool:
-    """An SQLite database that is no plain file path (in memory, or a URI we leave alone)."""
-    return url.database in (None, "", ":memory:") or "uri" in url.query
+    """An SQLite database in memory: no path, ``:memory:``, or a URI naming memory."""
+    database = url.database or ""
+    if database in ("", ":memory:"):
+        return True
+    return _is_uri(url) and (
+        database.startswith("file::memory:") or url.query.get("mode") == "memory"
+    )
+
+
+def _is_uri(url: URL) -> bool:
+    """A URL the user wrote as an SQLite URI (``?uri=true``): opened as they wrote it."""
+    return "uri" in url.query
 
 
 def _require_sqlite_file(url: URL) -> None:
     path = Path(url.database or "").resolve()
-    if not _in_memory(url) and not path.exists():
+    if not _is_uri(url) and not path.exists():
         raise DatabaseError(f"no SQLite database at {path}: the file does not exist")
 
 
-def _sqlite_url(url: URL, read_only: bool) -> URL:
-    if not read_only or _in_memory(url):
-        return url
+def _read_only_file(url: URL) -> Callable[..., None]:
+    """A ``do_connect`` hook opening the URL's file read-only (an empty in-memory database when
+    there is no file: ``plan`` creates nothing). The engine keeps the user's URL: only the
+    driver sees the read-only URI, so no message shows it."""
     path = Path(url.database or "").resolve()
-    if not path.exists():
-        return URL.create("sqlite")  # in memory: reads as empty, writes nothing
-    # A read-only connection cannot remove the -wal and -shm files it creates in a WAL database,
-    # so one no process has open (no -wal file) is opened read-write and only read (query_only):
-    # the last connection to close then removes them.
-    mode = "rw" if _wal_and_unused(path) else "ro"
-    return url.set(database=f"file:{quote(str(path))}", query={"mode": mode, "uri": "true"})
+
+    def connect(
+        _dialect: object, _record: object, cargs: list[Any], cparams: dict[str, Any]
+    ) -> None:
+        if not path.exists():
+            cargs[:1] = [":memory:"]  # reads as empty, writes nothing
+            return
+        # A read-only connection cannot remove the -wal and -shm files it creates in a WAL
+        # database, so one no process has open (no -wal file) is opened read-write and only read
+        # (query_only): the last connection to close then removes them.
+        mode = "rw" if _wal_and_unused(path) else "ro"
+        cargs[:1] = [f"file:{quote(str(path))}?mode={mode}"]
+        cparams["uri"] = True
+
+    return connect
 
 
 def _wal_and_unused(path: Path) -> bool:

@@ -110,16 +110,19 @@ def _redact_text(text: str) -> str:
 
 
 def scrub(text: str, url: URL) -> str:
-    """``text`` with every spelling of the URL's password replaced by ``***``.
+    """``text`` with every spelling of the URL's password (and of any password query parameter)
+    replaced by ``***``.
 
     Only whole occurrences count, so a password ``b`` leaves ``database`` alone.
     """
-    password = url.password
-    if not password:
-        return text
-    for spelling in {str(password), quote(str(password), safe="")}:
-        pattern = rf"(?<![A-Za-z0-9]){re.escape(spelling)}(?![A-Za-z0-9])"
-        text = re.sub(pattern, HIDDEN, text)
+    secrets = [str(url.password)] if url.password else []
+    for key, value in url.query.items():
+        if key.lower() in _SECRET_QUERY_KEYS:
+            secrets += [value] if isinstance(value, str) else value
+    for secret in filter(None, secrets):
+        for spelling in {str(secret), quote(str(secret), safe="")}:
+            pattern = rf"(?<![A-Za-z0-9]){re.escape(spelling)}(?![A-Za-z0-9])"
+            text = re.sub(pattern, HIDDEN, text)
     return text
 
 

@@ -70,9 +70,23 @@ class AuthType(sa.types.TypeDecorator[Auth]):
         return dict(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Auth | None:
-        if value is None:
-            return None
-        if not isinstance(value, dict):  # a legacy row's odd JSON: read and shown, never rejected
-            return Auth(value if isinstance(value, str) else json.dumps(value))
-        credential = value.get("credential")
-        return Auth(str(value.get("type")), None if credential is None else str(credential))
+        return None if value is None else stored_auth(value)
+
+
+def stored_auth(value: Any) -> Auth:
+    """``auth`` as stored (parsed JSON) -> an `Auth`; `ValueError` for JSON that says no auth.
+
+    JSON ``null`` and a mapping without a text ``type`` raise: reading them as "no auth" or as
+    type ``None`` would be a guess. A legacy row's other odd JSON (a string, a list) is read as
+    its text and shown, never rejected.
+    """
+    if value is None:
+        raise ValueError('JSON null, not an auth object such as {"type": "none"}')
+    if not isinstance(value, dict):
+        return Auth(value if isinstance(value, str) else json.dumps(value))
+    type_, credential = value.get("type"), value.get("credential")
+    if not isinstance(type_, str):
+        raise ValueError('an object without a text "type"')
+    if credential is not None and not isinstance(credential, str):
+        raise ValueError('an object whose "credential" is not text')
+    return Auth(type_, credential)

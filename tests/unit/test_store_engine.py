@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -204,3 +205,68 @@ def test_mysql_queries_may_outlast_the_connect_timeout(
 )
 def test_database_identity_ignores_users_and_passwords(a: str, b: str, same: bool) -> None:
     assert (database_identity(a) == database_identity(b)) is same
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("sqlite://u:s3cr3t@/reconcile.db", "invalid SQLite URL 'sqlite://u:***@/reconcile.db'"),
+        ("sqlite://host/reconcile.db", "invalid SQLite URL 'sqlite://host/reconcile.db'"),
+        ("sqlite://:1/reconcile.db", "invalid SQLite URL"),
+        ("sqlite://", "refusing the in-memory SQLite database 'sqlite://'"),
+        ("sqlite:///:memory:", "refusing the in-memory SQLite database"),
+        ("sqlite:///file::memory:?uri=true", "refusing the in-memory SQLite database"),
+        ("sqlite:///file:x?mode=memory&uri=true", "refusing the in-memory SQLite database"),
+    ],
+)
+def test_an_sqlite_url_must_name_a_file(url: str, message: str) -> None:
+    with pytest.raises(DatabaseError, match=f"^{re.escape(message)}") as raised:
+        parse_url(url)
+    assert "s3cr3t" not in raised.value.message
+
+
+def test_an_sqlite_uri_naming_a_file_is_left_as_written() -> None:
+    assert parse_url("sqlite:///file:app.db?mode=ro&uri=true").database == "file:app.db"
+
+
+@pytest.mark.sqlite
+def test_a_read_only_sqlite_engine_keeps_the_users_url_and_options(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'state.db'}?timeout=0"
+    upgrade(open_engine(url))
+    engine = open_engine(url, read_only=True)
+    assert engine.url == parse_url(url)  # what messages show: never the read-only file: URI
+    engine.dispose()
+
+
+@pytest.mark.sqlite
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("timeout=abc", "the option timeout"),
+        ("uri=maybe", "the option uri"),
+        ("mode=ro", "the option mode"),  # ignored without uri=true: refused as a likely typo
+        ("timeout=abc&cached_statements=x", "one of the options cached_statements, timeout"),
+    ],
+)
+def test_an_option_sqlalchemy_refuses_is_named(tmp_path: Path, query: str, named: str) -> None:
+    url = f"sqlite:///{tmp_path / 'state.db'}?{query}"
+    with pytest.raises(DatabaseError, match=f"^invalid database URL .*: {named} was refused \\("):
+        open_engine(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "mysql://app:s3cr3t@127.0.0.1:1/prod?charset=bogus",
+        "mysql://app@127.0.0.1:1/prod?ssl_ca=/missing&password=s3cr3t",
+    ],
+)
+def test_an_option_the_driver_refuses_hides_every_password(url: str) -> None:
+    with pytest.raises(DatabaseError, match=r"^invalid database URL .* was refused") as raised:
+        open_engine(url)
+    assert "s3cr3t" not in raised.value.message
+
+
+def test_scrub_hides_a_password_given_as_a_query_parameter() -> None:
+    url = sa.make_url("mysql://app@h/d?password=hunter2&charset=utf8mb4")
+    assert scrub("Access denied: hunter2 (utf8mb4)", url) == "Access denied: *** (utf8mb4)"

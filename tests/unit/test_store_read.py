@@ -6,10 +6,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from reconciler.errors import DatabaseError
+from reconciler.errors import DatabaseError, Problem
 from reconciler.model import Auth, Connection, DatabaseState, ManagedBy, Profile, Provider
 from reconciler.store import open_engine, read_state, upgrade
+from reconciler.store import read as read_module
 from reconciler.store.tables import profiles, provider_connections, providers
+from reconciler.store.types import stored_auth
 
 PROVIDERS = [
     Provider("openai", "openai", managed_by=ManagedBy.SEED),
@@ -179,3 +181,71 @@ def _values(row: Provider | Connection | Profile) -> dict[str, object]:
     values = row.image()
     values["managed_by"] = None if row.managed_by is None else row.managed_by.value
     return values
+
+
+@pytest.mark.parametrize(
+    ("stored", "auth"),
+    [
+        ({"type": "api_key", "credential": "k"}, Auth("api_key", "k")),
+        ({"type": "none", "credential": None}, Auth("none")),
+        ("x", Auth("x")),
+        ([1], Auth("[1]")),
+        (5, Auth("5")),
+    ],
+)
+def test_stored_auth_reads_what_says_an_auth(stored: object, auth: Auth) -> None:
+    assert stored_auth(stored) == auth
+
+
+@pytest.mark.parametrize(
+    ("stored", "reason"),
+    [
+        (None, "JSON null"),
+        ({"credential": "k"}, 'without a text "type"'),
+        ({"type": 1}, 'without a text "type"'),
+        ({"type": "api_key", "credential": 5}, '"credential" is not text'),
+    ],
+)
+def test_stored_auth_refuses_to_guess(stored: object, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        stored_auth(stored)
+
+
+def _stored(profile: Profile) -> tuple[object, ...]:
+    return (*profile[:-1], None if profile.managed_by is None else profile.managed_by.value)
+
+
+def test_the_fast_and_the_checked_profile_reads_agree() -> None:
+    rows = [_stored(profile) for profile in PROFILES]
+    assert read_module._plain_profiles(rows)
+    problems: list[Problem] = []
+    checked = read_module._PROFILES.rows(rows, problems)
+    assert problems == []
+    assert checked == {profile.name: profile for profile in PROFILES}
+    for profile in PROFILES:
+        assert checked[profile.name].managed_by is profile.managed_by
+
+
+@pytest.mark.parametrize(
+    ("index", "value"),
+    [
+        (2, b"gpt"),
+        (3, 7),
+        (8, "hot"),
+        (8, float("nan")),
+        (8, float("-inf")),
+        (9, 1.5),
+        (10, "config "),
+        (10, "CONFIG"),
+    ],
+)
+def test_a_value_the_model_cannot_hold_leaves_the_fast_read(index: int, value: object) -> None:
+    rows = [_stored(profile) for profile in PROFILES]
+    rows[1] = (*rows[1][:index], value, *rows[1][index + 1 :])
+    assert not read_module._plain_profiles(rows)
+    problems: list[Problem] = []
+    read = read_module._PROFILES.rows(rows, problems)
+    column = Profile._fields[index]
+    assert [problem.path for problem in problems] == [f"profiles.full.{column}"]
+    assert problems[0].code == "state.unreadable"
+    assert sorted(read) == ["Legacy_Bot", "bare"]
