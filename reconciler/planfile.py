@@ -36,6 +36,7 @@ CONFIG_KEY = "config"
 FORCE_KEY = "force"
 FORMAT_VERSION = 1
 MESSAGE_LIMIT = 200
+INTEGER_DIGITS = 100
 
 
 @dataclass(frozen=True)
@@ -108,15 +109,21 @@ def _read_json(path: str) -> Any:
     except OSError as error:
         raise _invalid(path, f"cannot read the plan file: {error.strerror or error}") from error
     try:
-        return json.loads(data.decode("utf-8"), parse_constant=_no_constant)
+        return json.loads(data.decode("utf-8"), parse_constant=_no_constant, parse_int=_integer)
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        # ValueError: bad JSON, NaN/Infinity, an integer of more digits than Python converts.
         reason = "it nests too deeply" if isinstance(error, RecursionError) else error
         raise _invalid(path, f"not a plan file (not JSON: {reason})") from error
 
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _integer(text: str) -> int:
+    """No plan holds a long integer; Python would refuse one of over 4,300 digits obscurely."""
+    if len(text) > INTEGER_DIGITS:
+        raise ValueError(f"an integer of {len(text)} digits")
+    return int(text)
 
 
 @cache
