@@ -230,6 +230,7 @@ def refused(database_url: str, plan: Path) -> str:
     return result.output
 
 
+QUICK = {"provider": "openai", "model": "gpt-5-mini"}
 OPENAI_KEY = "sk-proj-" + "Zq3vX9kLmP2wRt7YbN4cHs8JdF6gQa1E" * 2
 
 
@@ -246,7 +247,7 @@ OPENAI_KEY = "sk-proj-" + "Zq3vX9kLmP2wRt7YbN4cHs8JdF6gQa1E" * 2
             "error [secret.inline] this looks like an OpenAI-style API key",
         ),
         (
-            lambda d: d["config"]["profiles"].update({"Bad Name": {"model": "m"}}),
+            lambda d: d["config"]["profiles"].update({"Bad Name": QUICK}),
             "error [schema.propertyNames] name 'Bad Name' is not a lowercase DNS label",
         ),
         (
