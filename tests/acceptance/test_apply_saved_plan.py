@@ -11,6 +11,8 @@ from typing import Any
 import click
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reconciler.cli import cli
 from tests.acceptance.database_snapshot import execute, journal, scalar, snapshot
@@ -373,3 +375,47 @@ def test_an_empty_planfile_argument_is_a_usage_error(database_url: str) -> None:
     result = reconcile("apply", "", "--database-url", database_url)
     assert result.exit_code == 64
     assert "an empty PLANFILE names no file" in result.output
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def positions(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every key and index path in ``value`` below the top."""
+    found = [path] if path else []
+    if isinstance(value, dict | list):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            found.extend(positions(item, (*path, key)))
+    return found
+
+
+def test_a_plan_file_with_any_value_anywhere_never_fails_unexpectedly(
+    database_url: str, tmp_path: Path
+) -> None:
+    plan = save_plan(tmp_path, database_url)
+    original = json.loads(plan.read_text(encoding="utf-8"))
+
+    @settings(max_examples=25, deadline=None)
+    @given(st.sampled_from(positions(original)), JSON_VALUES)
+    def apply_edited(path: tuple[Any, ...], value: Any) -> None:
+        document = json.loads(json.dumps(original))
+        parent = document
+        for part in path[:-1]:
+            parent = parent[part]
+        parent[path[-1]] = value
+        plan.write_text(json.dumps(document), encoding="utf-8")
+        before = snapshot(database_url)
+        result = reconcile("apply", str(plan), "--database-url", database_url)
+        assert "unexpected failure" not in result.output
+        assert result.exit_code in (0, 1, 4), result.output
+        if result.exit_code:
+            assert snapshot(database_url) == before
+
+    apply_edited()
