@@ -12,7 +12,7 @@ from reconciler.collector import gc_paused
 from reconciler.config import LoadedConfig
 from reconciler.digest import config_digest, digest
 from reconciler.errors import ConfigError, DatabaseError, Problem, ReconcileError
-from reconciler.planfile import SavedPlan, check_saved_config
+from reconciler.planfile import SavedPlan, check_saved_config, in_config
 from reconciler.store import database_identity, redact, resolve_url
 
 
@@ -61,14 +61,17 @@ def apply_saved_plan(
     _require_same_database(saved, url)
     base = options or ApplyOptions()
     forced = ApplyOptions(saved.force, base.actor, base.lock_timeout, base.progress)
-    return apply_plan(
-        url,
-        config.desired,
-        config_digest=digest(saved.config),
-        sources=config.sources,
-        options=forced,
-        reviewed=Reviewed(saved.document),
-    )
+    try:
+        return apply_plan(
+            url,
+            config.desired,
+            config_digest=digest(saved.config),
+            sources=config.sources,
+            options=forced,
+            reviewed=Reviewed(saved.document),
+        )
+    except ConfigError as error:  # problems against the database, in the saved config
+        raise ConfigError(error.message, map(in_config, error.problems)) from error
 
 
 def _require_same_database(saved: SavedPlan, url: str) -> None:

@@ -82,7 +82,7 @@ def check_saved_config(config: dict[str, Any], path: str) -> LoadedConfig:
     """The saved config through tiers 2-3, every problem at ``path`` with a ``config.`` path."""
     everywhere = _Everywhere(Location(path))
     loaded = check_document(config, path, SourceMap(keys=everywhere, values=everywhere))
-    located = tuple(_in_config(problem) for problem in loaded.problems)
+    located = tuple(in_config(problem) for problem in loaded.problems)
     return LoadedConfig(loaded.desired, loaded.sources, located, loaded.document, loaded.files)
 
 
@@ -156,7 +156,8 @@ def _short(message: str) -> str:
     return message if len(message) <= MESSAGE_LIMIT else message[: MESSAGE_LIMIT - 1] + "…"
 
 
-def _in_config(problem: Problem) -> Problem:
+def in_config(problem: Problem) -> Problem:
+    """``problem`` of the saved config, its path as it stands in the plan file (``config.…``)."""
     path = f"{CONFIG_KEY}.{problem.path}" if problem.path else CONFIG_KEY
     return Problem(problem.code, problem.message, problem.level, problem.location, path)
 

@@ -209,8 +209,8 @@ def test_a_saved_plan_shows_the_problems_that_refuse_it(database_url: str, tmp_p
     execute(database_url, "DELETE FROM provider_connections WHERE name = 'ext-key'")
     result = reconcile("apply", str(plan), "--database-url", database_url)
     assert result.exit_code == 1
-    assert "error [ref.unknown-connection]" in result.output
-    assert "ext-key" in result.output
+    assert f"{plan}:1:1: error [ref.unknown-connection]" in result.output
+    assert "(at config.profiles.bot.provider_connection)" in result.output
     assert journal(database_url) == []
 
 
