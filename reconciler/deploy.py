@@ -10,10 +10,9 @@ from __future__ import annotations
 from reconciler.apply import Applied, ApplyOptions, Reviewed, apply_plan
 from reconciler.collector import gc_paused
 from reconciler.config import LoadedConfig
-from reconciler.config.convert import desired_state
 from reconciler.digest import config_digest, digest
-from reconciler.errors import ConfigError, Problem, ReconcileError
-from reconciler.planfile import SavedPlan
+from reconciler.errors import ConfigError, DatabaseError, Problem, ReconcileError
+from reconciler.planfile import SavedPlan, check_saved_config, in_config
 from reconciler.store import database_identity, redact, resolve_url
 
 
@@ -53,26 +52,40 @@ def apply_saved_plan(
 
     The plan keeps the ``--force`` it was made with, whatever ``options.force`` says.
     """
+    config = saved.loaded or check_saved_config(dict(saved.config), saved.path)
+    if not config.valid:
+        errors = [problem for problem in config.problems if problem.is_error]
+        message = f"{saved.path}: the saved config has {len(errors)} error(s); nothing was applied"
+        raise ConfigError(message, errors)
     url = resolve_url(database_url)
     _require_same_database(saved, url)
     base = options or ApplyOptions()
     forced = ApplyOptions(saved.force, base.actor, base.lock_timeout, base.progress)
-    return apply_plan(
-        url,
-        desired_state(dict(saved.config)),
-        config_digest=digest(saved.config),
-        options=forced,
-        reviewed=Reviewed(saved.document),
-    )
+    try:
+        return apply_plan(
+            url,
+            config.desired,
+            config_digest=digest(saved.config),
+            sources=config.sources,
+            options=forced,
+            reviewed=Reviewed(saved.document),
+        )
+    except ConfigError as error:  # problems against the database, in the saved config
+        raise ConfigError(error.message, map(in_config, error.problems)) from error
 
 
 def _require_same_database(saved: SavedPlan, url: str) -> None:
     """A reviewed plan applies only to the database it was made against (whatever the user)."""
     planned_on = saved.document.get("database")
-    if not isinstance(planned_on, str) or database_identity(planned_on) == database_identity(url):
-        return
+    target = database_identity(url)
+    try:
+        if isinstance(planned_on, str) and database_identity(planned_on) == target:
+            return
+    except DatabaseError:  # the file records no URL we can read: not this database, then
+        pass
+    where = planned_on if isinstance(planned_on, str) else "no database it records"
     message = (
-        f"{saved.path} was planned against {planned_on}, not {redact(url)}: refusing to apply it"
+        f"{saved.path} was planned against {where}, not {redact(url)}: refusing to apply it"
         " to another database (pass --database-url, or plan again against this one)"
     )
     raise ReconcileError(message, [Problem("plan.database", message)])

@@ -30,7 +30,7 @@ that the CLI loads SQLAlchemy only when a command runs."""
 
 
 @cli.command("apply")
-@click.argument("planfile", required=False, type=click.Path(dir_okay=False))
+@click.argument("planfile", required=False, type=click.Path())
 @config_paths_option()
 @database_url_option()
 @click.option("--force", is_flag=True, help="Delete referenced rows and show the consequences.")
@@ -80,6 +80,8 @@ def apply_command(
     )
     try:
         if planfile is not None:
+            if not planfile:
+                raise UsageError("an empty PLANFILE names no file")
             if paths or force:
                 raise UsageError(
                     "a PLANFILE is applied as it was planned: it takes no -f and keeps the"

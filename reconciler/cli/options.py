@@ -32,6 +32,7 @@ def config_paths_option(default: str = "reconcile.yaml") -> Callable[[F], F]:
         multiple=True,
         metavar="PATH",
         type=click.Path(),
+        callback=_named,
         help="Config file or folder (every *.yaml/*.yml inside); repeat to merge several."
         f"  [default: {default}]",
     )
@@ -58,3 +59,12 @@ class Seconds(click.ParamType[float]):
                 f"{value!r} is not a number of seconds from 0 to {self.maximum:g}", param, ctx
             )
         return seconds
+
+
+def _named(_context: click.Context, _parameter: click.Parameter, paths: tuple[str, ...]) -> Any:
+    """Existence and readability are the loader's to report (``file.not-found``,
+    ``file.unreadable``, located, exit 1); only an empty path, which would mean the current
+    folder (say ``-f "$UNSET"``), is a usage error."""
+    if "" in paths:
+        raise click.BadParameter("an empty path names no file or folder")
+    return paths

@@ -74,12 +74,32 @@ def _load(paths: Sequence[str], environ: Mapping[str, str]) -> LoadedConfig:
         return LoadedConfig(DesiredState(), SourceMap(), _finish(problems, files))
     document, sources, found = merge(parts)
     problems.extend(found)
+    return _checked(document, sources, problems, files, tuple(p.file for p in parts))
+
+
+def check_document(document: dict[str, Any], file: str, sources: SourceMap) -> LoadedConfig:
+    """Tiers 2-3 on a document already read, interpolated and merged (a plan file's config).
+
+    ``file`` names the document in problems that ``sources`` cannot locate. Never raises for bad
+    input, like `load_config`.
+    """
+    with gc_paused():
+        problems = check_schema(document, sources, file)
+        return _checked(document, sources, problems, [(None, file)], (file,))
+
+
+def _checked(
+    document: dict[str, Any],
+    sources: SourceMap,
+    problems: list[Problem],
+    files: Sequence[tuple[Any, str]],
+    names: tuple[str, ...],
+) -> LoadedConfig:
+    """The semantic tier on the merged ``document``, after the problems found so far."""
     desired = desired_state(document)
     problems.extend(rules.check(desired, sources))
     problems.extend(rules.secret_problems(document, sources))
-    return LoadedConfig(
-        desired, sources, _finish(problems, files), document, tuple(p.file for p in parts)
-    )
+    return LoadedConfig(desired, sources, _finish(problems, files), document, names)
 
 
 def _finish(problems: Iterable[Problem], files: Sequence[tuple[Any, str]]) -> tuple[Problem, ...]:

@@ -9,6 +9,9 @@ never as exceptions.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path as FilePath
@@ -47,15 +50,28 @@ def read_file(path: FilePath, name: str | None = None) -> ParsedFile:
     """Read and parse ``path``; ``name`` is how problems cite it (default: the path as given)."""
     file = name if name is not None else str(path)
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path)
     except FileNotFoundError:
         return _failed(file, "file.not-found", "no such file")
     except OSError as error:
-        return _failed(file, "file.unreadable", f"cannot read the file: {error.strerror}")
+        return _failed(file, "file.unreadable", f"cannot read the file: {error.strerror or error}")
     text = _decode(data, file)
     if isinstance(text, Problem):
         return ParsedFile(file, None, SourceMap(), (text,))
     return parse_text(text, file)
+
+
+def read_regular_file(path: FilePath) -> bytes:
+    """The bytes of the regular file at ``path``; anything else (a FIFO, a device, a folder)
+    raises `OSError`, like a file that cannot be opened."""
+    # O_NONBLOCK: opening a FIFO without a writer would otherwise wait forever.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as stream:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO, device or socket"
+            raise OSError(errno.EINVAL, f"not a regular file ({kind})")
+        return stream.read()
 
 
 def parse_text(text: str, file: str) -> ParsedFile:

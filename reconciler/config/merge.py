@@ -33,7 +33,7 @@ def expand(paths: Sequence[str]) -> tuple[list[tuple[FilePath, str]], list[Probl
     problems: list[Problem] = []
     for given in paths:
         path = FilePath(given)
-        if not path.is_dir():
+        if not given or not _is_folder(path):  # FilePath("") is the current folder
             files.append((path, given))
             continue
         inside = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
@@ -44,13 +44,23 @@ def expand(paths: Sequence[str]) -> tuple[list[tuple[FilePath, str]], list[Probl
     return _once(files), problems
 
 
+def _is_folder(path: FilePath) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long...: not a folder, and reading it reports why
+        return False
+
+
 def _once(files: list[tuple[FilePath, str]]) -> list[tuple[FilePath, str]]:
     """Each file once, where it is first named: ``-f config/ -f config/a.yaml`` reads a.yaml once,
     instead of reporting every name in it as declared twice."""
     seen: set[FilePath] = set()
     unique = []
     for path, name in files:
-        key = path.resolve()
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop, a name too long: read_file says so
+            key = path.absolute()
         if key not in seen:
             seen.add(key)
             unique.append((path, name))

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reconciler.cli import cli
 from tests.acceptance.database_snapshot import execute, journal, scalar, snapshot
@@ -204,6 +209,213 @@ def test_a_saved_plan_shows_the_problems_that_refuse_it(database_url: str, tmp_p
     execute(database_url, "DELETE FROM provider_connections WHERE name = 'ext-key'")
     result = reconcile("apply", str(plan), "--database-url", database_url)
     assert result.exit_code == 1
-    assert "error [ref.unknown-connection]" in result.output
-    assert "ext-key" in result.output
+    assert f"{plan}:1:1: error [ref.unknown-connection]" in result.output
+    assert "(at config.profiles.bot.provider_connection)" in result.output
     assert journal(database_url) == []
+
+
+def tamper(plan: Path, edit: Callable[[dict[str, Any]], object]) -> None:
+    """Edit a saved plan file as someone between review and deploy could."""
+    document = json.loads(plan.read_text(encoding="utf-8"))
+    edit(document)
+    plan.write_text(json.dumps(document), encoding="utf-8")
+
+
+def refused(database_url: str, plan: Path) -> str:
+    """Apply ``plan``, which must be refused with exit 1 before the database is touched."""
+    before = snapshot(database_url)
+    result = reconcile("apply", str(plan), "--database-url", database_url)
+    assert result.exit_code == 1, result.output
+    assert "unexpected failure" not in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(database_url) == before
+    return result.output
+
+
+QUICK = {"provider": "openai", "model": "gpt-5-mini"}
+OPENAI_KEY = "sk-proj-" + "Zq3vX9kLmP2wRt7YbN4cHs8JdF6gQa1E" * 2
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda d: d["config"]["profiles"]["writer"].update(temperature=99),
+            "error [schema.maximum] 99 is greater than the maximum of 2"
+            " (at config.profiles.writer.temperature)",
+        ),
+        (
+            lambda d: d["config"]["profiles"]["writer"].update(label=OPENAI_KEY),
+            "error [secret.inline] this looks like an OpenAI-style API key",
+        ),
+        (
+            lambda d: d["config"]["profiles"].update({"Bad Name": QUICK}),
+            "error [schema.propertyNames] name 'Bad Name' is not a lowercase DNS label",
+        ),
+        (
+            lambda d: d["config"]["profiles"]["writer"].update(provider="nowhere"),
+            "error [ref.provider-mismatch]",
+        ),
+        (
+            lambda d: d["config"]["connections"]["eu-key"]["auth"].pop("credential"),
+            "error [auth.credential-required]",
+        ),
+    ],
+    ids=["schema", "secret", "name", "reference", "auth"],
+)
+def test_a_tampered_saved_config_is_checked_like_a_config_file(
+    database_url: str, tmp_path: Path, edit: Callable[[dict[str, Any]], object], expected: str
+) -> None:
+    plan = save_plan(tmp_path, database_url)
+    tamper(plan, edit)
+    output = refused(database_url, plan)
+    assert f"{plan}:1:1: {expected}" in output
+    assert OPENAI_KEY not in output
+    assert "the plan file has 1 error(s); nothing was applied" in output
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda d: d.pop("database"), "error [plan.schema] 'database' is a required property"),
+        (
+            lambda d: d.update(changes=[{"x": 1}]),
+            "error [plan.schema] 'kind' is a required property (at changes[0])",
+        ),
+        (lambda d: d.update(changes=[None]), "None is not of type 'object' (at changes[0])"),
+        (lambda d: d.update(blocked=None), "None is not of type 'array' (at blocked)"),
+        (lambda d: d.update(force="yes"), "'yes' is not of type 'boolean' (at force)"),
+        (lambda d: d.pop("force"), "error [plan.schema] 'force' is a required property"),
+        (
+            lambda d: d["changes"][0].update(action="drop"),
+            "error [plan.schema] 'drop' is not one of",
+        ),
+    ],
+    ids=["no-database", "change-shape", "null-change", "null-blocked", "force", "no-force", "enum"],
+)
+def test_a_tampered_plan_is_refused_by_the_plan_schema(
+    database_url: str, tmp_path: Path, edit: Callable[[dict[str, Any]], object], expected: str
+) -> None:
+    plan = save_plan(tmp_path, database_url)
+    tamper(plan, edit)
+    output = refused(database_url, plan)
+    assert f"{plan}:1:1: " in output
+    assert expected in output
+
+
+def test_a_plan_whose_database_is_no_url_is_refused_as_another_database(
+    database_url: str, tmp_path: Path
+) -> None:
+    plan = save_plan(tmp_path, database_url)
+    tamper(plan, lambda d: d.update(database="::not a url::"))
+    output = refused(database_url, plan)
+    assert "was planned against ::not a url::" in output
+    assert "refusing to apply it to another database" in output
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "not a plan file (not JSON: Expecting value"),
+        ('{"format_version": 1, "config": {', "not a plan file (not JSON:"),
+        ("[1, 2]", "not a plan file from `reconcile plan --out`"),
+        ('{"format_version": 2, "config": {}}', "unsupported plan format_version 2 (expected 1)"),
+        ('{"format_version": "1", "config": {}}', "unsupported plan format_version '1'"),
+        ('{"format_version": true, "config": {}}', "unsupported plan format_version True"),
+        ('{"format_version": 1, "config": {"a": NaN}}', "not JSON: NaN is not a JSON number"),
+        ("[" * 100_000, "not a plan file (not JSON: it nests too deeply)"),
+        ('{"format_version": 1, "config": {"a": 1' + "0" * 5000 + "}}", "integer of 5001 digits"),
+    ],
+    ids=["empty", "truncated", "a-list", "v2", "v-string", "v-true", "nan", "deep", "long-int"],
+)
+def test_a_plan_file_that_is_no_plan_is_a_clear_error(
+    database_url: str, tmp_path: Path, text: str, expected: str
+) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text(text, encoding="utf-8")
+    output = refused(database_url, plan)
+    assert f"{plan}:1:1: error [plan.file] " in output
+    assert expected in output
+
+
+def test_a_truncated_plan_file_is_refused(database_url: str, tmp_path: Path) -> None:
+    plan = save_plan(tmp_path, database_url)
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text[: len(text) // 2], encoding="utf-8")
+    assert "error [plan.file] not a plan file (not JSON:" in refused(database_url, plan)
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "binary", "through-a-file", "dangling-link"])
+def test_a_plan_file_that_cannot_be_read_is_a_located_error(
+    database_url: str, tmp_path: Path, kind: str
+) -> None:
+    plan = unreadable(tmp_path, kind)
+    output = refused(database_url, plan)
+    assert f"{plan}:1:1: error [plan.file]" in output
+
+
+def unreadable(tmp_path: Path, kind: str) -> Path:
+    """A path that no test, even as root, can read a file from."""
+    path = tmp_path / "plan.json"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "binary":
+        path.write_bytes(b"\xff\xfe\x00\x01binary")
+    elif kind == "through-a-file":
+        path.write_text("{}", encoding="utf-8")
+        path = path / "plan.json"
+    else:
+        path.symlink_to(tmp_path / "nowhere.json")
+    return path
+
+
+def test_an_empty_planfile_argument_is_a_usage_error(database_url: str) -> None:
+    result = reconcile("apply", "", "--database-url", database_url)
+    assert result.exit_code == 64
+    assert "an empty PLANFILE names no file" in result.output
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def positions(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every key and index path in ``value`` below the top."""
+    found = [path] if path else []
+    if isinstance(value, dict | list):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            found.extend(positions(item, (*path, key)))
+    return found
+
+
+def test_a_plan_file_with_any_value_anywhere_never_fails_unexpectedly(
+    database_url: str, tmp_path: Path
+) -> None:
+    plan = save_plan(tmp_path, database_url)
+    original = json.loads(plan.read_text(encoding="utf-8"))
+
+    @settings(max_examples=25, deadline=None)
+    @given(st.sampled_from(positions(original)), JSON_VALUES)
+    def apply_edited(path: tuple[Any, ...], value: Any) -> None:
+        document = json.loads(json.dumps(original))
+        parent = document
+        for part in path[:-1]:
+            parent = parent[part]
+        parent[path[-1]] = value
+        plan.write_text(json.dumps(document), encoding="utf-8")
+        before = snapshot(database_url)
+        result = reconcile("apply", str(plan), "--database-url", database_url)
+        assert "unexpected failure" not in result.output
+        assert result.exit_code in (0, 1, 4), result.output
+        if result.exit_code:
+            assert snapshot(database_url) == before
+
+    apply_edited()

@@ -1,0 +1,128 @@
+"""Plan files as hostile input: whatever a file holds, reading it either gives a checked plan or
+a located `ConfigError`, and a plan it accepts compares with a real one without raising."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from plan_scenarios import context, mixed
+
+from reconciler.config.load import read_regular_file
+from reconciler.errors import ConfigError
+from reconciler.planfile import read_plan_file, write_plan_file
+from reconciler.render.json import plan_document
+from reconciler.stale import stale_problems
+
+CONFIG = {
+    "version": 1,
+    "providers": {"eu": {"type": "anthropic"}},
+    "profiles": {"quick": {"provider": "openai", "model": "gpt-5-mini", "temperature": 0.5}},
+}
+
+
+def saved_document() -> dict[str, Any]:
+    plan, state = mixed()
+    document = plan_document(plan, context(state))
+    return json.loads(json.dumps({**document, "force": False, "config": CONFIG}))
+
+
+BASE = saved_document()
+
+
+def positions(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every key and index path in ``value``, the whole document included."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.extend(positions(item, (*path, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(positions(item, (*path, index)))
+    return found
+
+
+POSITIONS = positions(BASE)
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def edited(path: tuple[Any, ...], value: Any, remove: bool) -> Any:
+    document = json.loads(json.dumps(BASE))
+    if not path:
+        return value
+    parent = document
+    for part in path[:-1]:
+        parent = parent[part]
+    if remove:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    return document
+
+
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.sampled_from(POSITIONS), JSON, st.booleans())
+def test_any_value_anywhere_is_read_or_refused_never_a_crash(
+    tmp_path: Path, path: tuple[Any, ...], value: Any, remove: bool
+) -> None:
+    file = tmp_path / "plan.json"
+    file.write_text(json.dumps(edited(path, value, remove and bool(path))), encoding="utf-8")
+    try:
+        saved = read_plan_file(str(file))
+    except ConfigError as error:
+        assert error.problems
+        where = {problem.location.file if problem.location else None for problem in error.problems}
+        assert where == {str(file)}
+        return
+    assert saved.loaded is not None and saved.loaded.valid
+    stale_problems(saved.document, BASE)  # what apply does with an accepted file: never raises
+
+
+def test_an_untouched_plan_file_reads_back(tmp_path: Path) -> None:
+    file = tmp_path / "plan.json"
+    plan, state = mixed()
+    write_plan_file(str(file), plan_document(plan, context(state)), CONFIG, force=True)
+    saved = read_plan_file(str(file))
+    assert saved.force is True
+    assert saved.config == CONFIG
+    assert saved.loaded is not None
+    assert list(saved.loaded.desired.profiles) == ["quick"]
+
+
+def test_a_long_schema_message_is_cut(tmp_path: Path) -> None:
+    file = tmp_path / "plan.json"
+    file.write_text(json.dumps({**BASE, "blocked": {"x": "y" * 10_000}}), encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        read_plan_file(str(file))
+    (problem,) = raised.value.problems
+    assert problem.code == "plan.schema"
+    assert problem.path == "blocked"
+    assert len(problem.message) <= 200
+
+
+def test_only_regular_files_are_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero"), tmp_path):
+        with pytest.raises(OSError, match=r"not a regular file|Is a directory"):
+            read_regular_file(path)
+    regular = tmp_path / "a.yaml"
+    regular.write_bytes(b"version: 1\n")
+    assert read_regular_file(regular) == b"version: 1\n"
