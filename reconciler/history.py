@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from reconciler.render.escape import redacted_data
 from reconciler.store import open_engine, resolve_url, translated
 from reconciler.store.journal import JournalEntry, read_entries
 
@@ -12,11 +15,12 @@ def read_history(
     """Journal entries of the database at ``database_url`` (resolved like ``--database-url``).
 
     Reads only; a database never applied to has no entries, and a missing SQLite file is a
-    `DatabaseError`.
+    `DatabaseError`. Plans come `redacted_data`, also those an older version journaled whole.
     """
     engine = open_engine(resolve_url(database_url), read_only=True, must_exist=True)
     try:
         with translated(engine.url), engine.connect() as connection:
-            return read_entries(connection, limit=limit, with_plan=with_plan)
+            entries = read_entries(connection, limit=limit, with_plan=with_plan)
     finally:
         engine.dispose()
+    return [dataclasses.replace(entry, plan=redacted_data(entry.plan)) for entry in entries]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.errors import ConfigError, Problem, ReconcileError
+from reconciler.render.json import dumps
 
 CONFIG_KEY = "config"
 FORCE_KEY = "force"
@@ -48,7 +49,7 @@ def write_plan_file(
     cannot be written raises `ReconcileError`.
     """
     saved = {**document, FORCE_KEY: force, CONFIG_KEY: dict(config)}
-    text = json.dumps(saved, indent=2, ensure_ascii=False) + "\n"
+    text = dumps(saved)
     try:
         Path(path).write_text(text, encoding="utf-8")
     except OSError as error:
