@@ -6,6 +6,7 @@ One function per frame, which every renderer calls (so later renderers reuse the
   plan files and journal rows hold only this.
 - `plain`: one terminal line: redacted, with every control character, line break and bidi
   override shown as an escape (``\\n``, ``\\x1b``, ``\\u202e``); text, problems, annotations.
+- `line_start`: `plain`, for text at the start of a line.
 - `printable`: `plain` keeping CR and LF, for a frame that encodes them itself.
 - `block`: a multi-line string as such lines, each then prefixed by the caller.
 - `md_text`, `md_code`, `fenced`: markdown outside code, inline code, and a fenced block
@@ -63,6 +64,16 @@ def _escaped(match: re.Match[str]) -> str:
 def plain(text: str) -> str:
     """``text`` redacted, on one line, every control and bidi character shown escaped."""
     return _UNSAFE.sub(_escaped, redacted(text))
+
+
+def line_start(text: str) -> str:
+    """`plain`, for text that begins a line of output: a leading ``:`` (after any whitespace,
+    which the Actions runner skips too) shown as ``\\x3a``, so no line passes for a command."""
+    shown = plain(text)
+    body = shown.lstrip()
+    if body.startswith(":"):
+        return f"{shown[: len(shown) - len(body)]}\\x3a{body[1:]}"
+    return shown
 
 
 def printable(text: str) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from reconciler.errors import Level, Problem
-from reconciler.render.escape import json_text, plain, printable, redacted
+from reconciler.render.escape import json_text, line_start, plain, printable, redacted
 
 _COLOURS = {Level.ERROR: "\033[1;31m", Level.WARNING: "\033[1;33m"}
 _DIM = "\033[2m"
@@ -23,11 +23,11 @@ def use_colour(is_terminal: bool, environ: Mapping[str, str]) -> bool:
 
 
 def where(problem: Problem) -> str:
-    """``file:line:column`` (or just ``file``, or ``-`` when unknown)."""
+    """``file:line:column`` (or just ``file``, or ``-`` when unknown); it starts a line."""
     location = problem.location
     if location is None:
         return "-"
-    return f"{plain(location.file)}:{location.line}:{location.column}"
+    return f"{line_start(location.file)}:{location.line}:{location.column}"
 
 
 def text_line(problem: Problem, *, colour: bool = False) -> str:
@@ -64,11 +64,11 @@ def _count(number: int, noun: str) -> str:
 
 
 def problem_image(problem: Problem) -> dict[str, Any]:
-    """One problem as JSON: ``{file, line, column, path, code, level, message}``; the message
-    and path `redacted` (a plan's problems quote database values)."""
+    """One problem as JSON: ``{file, line, column, path, code, level, message}``, its strings
+    `redacted` (a plan's problems quote database values)."""
     location = problem.location
     return {
-        "file": location.file if location else None,
+        "file": redacted(location.file) if location else None,
         "line": location.line if location else None,
         "column": location.column if location else None,
         "path": redacted(problem.path),

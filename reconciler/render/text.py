@@ -9,7 +9,7 @@ from typing import Any
 from reconciler.errors import Problem
 from reconciler.model import Kind
 from reconciler.planning import Action, Blocked, Change, Plan, Reason
-from reconciler.render.escape import block, is_multiline, plain
+from reconciler.render.escape import block, is_multiline, line_start, plain
 from reconciler.render.problems import text_line
 
 LONG_PLAN = 300
@@ -28,6 +28,8 @@ _COLOURS = {
     "blocked": "31",
     "heading": "1",
 }
+_BLOCK_FIELDS = {"system_prompt", "description"}
+"""Fields whose multi-line values are shown line by line; any other value stays on one line."""
 _QUIET_REASONS = {Reason.DECLARED, Reason.REMOVED}
 _HEADINGS = {Kind.PROVIDER: "Providers", Kind.CONNECTION: "Connections", Kind.PROFILE: "Profiles"}
 
@@ -61,8 +63,9 @@ def show(value: Any) -> str:
 def details(change: Change) -> list[str]:
     """The lines under a change: each field of a create, or each diff ``field: before -> after``.
 
-    A multi-line string (a ``system_prompt``) is shown line by line, each line after the field's
-    own behind ``| ``, so no value starts a line of output.
+    A multi-line ``system_prompt`` or ``description`` is shown line by line, each behind the
+    tool's ``| ``, so no value starts a line of output; in any other field a line break is
+    escaped like every control character (`show`).
     """
     if change.action is Action.CREATE and change.after is not None:
         image = change.after.image()
@@ -70,7 +73,7 @@ def details(change: Change) -> list[str]:
         for key, value in image.items():
             if key == "name" or value is None:
                 continue
-            if is_multiline(value):
+            if key in _BLOCK_FIELDS and is_multiline(value):
                 lines += [f"{plain(key)}: |", *_continued(value, "  ")]
             else:
                 lines.append(f"{plain(key)}: {show(value)}")
@@ -78,7 +81,7 @@ def details(change: Change) -> list[str]:
     lines = []
     for diff in change.diff:
         field = plain(diff.field)
-        if is_multiline(diff.before) or is_multiline(diff.after):
+        if diff.field in _BLOCK_FIELDS and (is_multiline(diff.before) or is_multiline(diff.after)):
             lines += [f"{field}:", *_continued(diff.before, "  - ")]
             lines += _continued(diff.after, "  + ")
         else:
@@ -174,7 +177,7 @@ def _blocked(blocked: tuple[Blocked, ...], paint: _Paint) -> list[str]:
         if entry.referenced_by:
             refs = ", ".join(f"{kind} {plain(name)}" for kind, name in entry.referenced_by)
             lines.append(f"      referenced by: {refs}")
-        lines.append(f"      {plain(entry.message)}")
+        lines.append(f"      {line_start(entry.message)}")
     if len(blocked) > LIST_LIMIT:
         lines.append(f"  ... and {len(blocked) - LIST_LIMIT} more blocked")
     return lines
