@@ -4,6 +4,7 @@ One function per frame, which every renderer calls (so later renderers reuse the
 
 - `redacted`: secrets replaced by ``[redacted]`` (`reconciler.rules.redact`); plan documents,
   plan files and journal rows hold only this.
+- `redacted_data`: the same for every string in JSON data.
 - `plain`: one terminal line: redacted, with every control character, line break and bidi
   override shown as an escape (``\\n``, ``\\x1b``, ``\\u202e``); text, problems, annotations.
 - `line_start`: `plain`, for text at the start of a line.
@@ -15,12 +16,11 @@ One function per frame, which every renderer calls (so later renderers reuse the
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from typing import Any
 
-from reconciler.rules import redact
+from reconciler.rules import redact, secret_kind
 
 # C0 and C1 controls, DEL, and the characters that reorder or break what a reviewer reads: bidi
 # embeddings, overrides and isolates, the directional marks, and the Unicode line separators.
@@ -35,18 +35,21 @@ _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 _BACKTICKS = re.compile(r"`+")
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def redacted(text: str) -> str:
-    """``text`` with whatever looks like a secret replaced by ``[redacted]``."""
-    return redact(text)
+    """``text`` with the secrets in it replaced by ``[redacted]``, if it looks like it holds one.
+
+    What looks like a secret is what ``secret.inline`` refuses in a config (`secret_kind`),
+    whose quick test clears most values without a search.
+    """
+    return text if secret_kind(text) is None else redact(text)
 
 
 def redacted_data(value: Any) -> Any:
-    """JSON data with every string in it (keys too) `redacted`."""
+    """JSON data with every string value in it `redacted` (keys are the tool's field names)."""
     if isinstance(value, str):
         return redacted(value)
     if isinstance(value, dict):
-        return {redacted(k): redacted_data(v) for k, v in value.items()}
+        return {key: redacted_data(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [redacted_data(item) for item in value]
     return value
