@@ -7,7 +7,8 @@ One function per frame, which every renderer calls (so later renderers reuse the
 - `redacted_data`: the same for every string in JSON data.
 - `plain`: one terminal line: redacted, with every control character, line break and bidi
   override shown as an escape (``\\n``, ``\\x1b``, ``\\u202e``); text, problems, annotations.
-- `line_start`: `plain`, for text at the start of a line.
+- `line_start`: `plain`, for text at the start of a line; `file_line` for a line of the
+  user's own file in a diff (not redacted).
 - `printable`: `plain` keeping CR and LF, for a frame that encodes them itself.
 - `block`: a multi-line string as such lines, each then prefixed by the caller.
 - `md_text`, `md_code`, `fenced`: markdown outside code, inline code, and a fenced block
@@ -70,9 +71,19 @@ def plain(text: str) -> str:
 
 
 def line_start(text: str) -> str:
-    """`plain`, for text that begins a line of output: a leading ``:`` (after any whitespace,
-    which the Actions runner skips too) shown as ``\\x3a``, so no line passes for a command."""
-    shown = plain(text)
+    """`plain`, for text that begins a line of output (see `_not_a_command`)."""
+    return _not_a_command(plain(text))
+
+
+def file_line(text: str) -> str:
+    """A line of the user's own file, as a diff shows it: like `line_start`, but not redacted,
+    so the diff shows the file as it is."""
+    return _not_a_command(_UNSAFE.sub(_escaped, text))
+
+
+def _not_a_command(shown: str) -> str:
+    """A leading ``:`` (after any whitespace, which the Actions runner skips too) shown as
+    ``\\x3a``, so the line cannot pass for a workflow command."""
     body = shown.lstrip()
     if body.startswith(":"):
         return f"{shown[: len(shown) - len(body)]}\\x3a{body[1:]}"

@@ -133,3 +133,24 @@ def test_validate_of_a_forged_config_stays_framed_in_every_format(tmp_path: Path
                 assert line.startswith(("::error file=", "::warning file=")), line
         else:
             assert_terminal_safe(result.stdout)
+
+
+def test_a_blocked_apply_names_a_forged_row_on_its_own_line(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The refusal quotes the row's name; its line break cannot start a line of the message."""
+    execute(
+        database_url,
+        "INSERT INTO providers (name, type) VALUES ('openai', 'openai')",
+        "INSERT INTO provider_connections (name, provider, auth, managed_by) VALUES"
+        " (:name, 'openai', :auth, 'config')",
+        "INSERT INTO profiles (name, provider, model, provider_connection) VALUES"
+        " ('legacy', 'openai', 'gpt-4', :name)",
+        params={"name": FORGED_NAME, "auth": json.dumps({"type": "none"})},
+    )
+    config = tmp_path / "reconcile.yaml"
+    config.write_text("version: 1\n", encoding="utf-8")
+    result = reconcile("apply", "-f", str(config), "--database-url", database_url, "--yes")
+    assert result.exit_code == 3, result.output
+    assert "  connection bot\\n::error::forged: " in result.stderr
+    assert_no_forged_command(result.stdout + result.stderr)

@@ -192,3 +192,21 @@ def test_a_secret_replaced_by_a_plain_value_makes_the_plan_stale(
     assert applied.exit_code == 4, applied.output
     assert f'"{REDACTED}"' in applied.stderr and "credential/legacy" in applied.stderr
     assert_no_secret(applied.stdout, applied.stderr)
+
+
+def test_history_redacts_a_plan_an_older_version_journaled_whole(database_url: str) -> None:
+    plan = {
+        "changes": [{"kind": "connection", "name": "k", "before": {"auth": {"credential": KEY}}}]
+    }
+    execute(
+        database_url,
+        "INSERT INTO reconcile_journal (applied_at, actor, tool_version, config_digest,"
+        " state_before, state_after, summary, plan) VALUES (CURRENT_TIMESTAMP, 'old', '0.0.1',"
+        " 'sha256:c', 'sha256:a', 'sha256:b', :summary, :plan)",
+        params={"summary": json.dumps({"update": 1}), "plan": json.dumps(plan)},
+    )
+    for flags in (("--plan",), ("--format", "json", "--plan")):
+        result = reconcile("history", "--database-url", database_url, *flags)
+        assert result.exit_code == 0, result.output
+        assert REDACTED in result.stdout
+        assert_no_secret(result.stdout, result.stderr)
