@@ -24,6 +24,7 @@ from reconciler.errors import BlockedError, ConfigError, SourceMap, StaleError
 from reconciler.model import DesiredState
 from reconciler.planning import Plan, make_plan
 from reconciler.planning.outcome import applied
+from reconciler.render.escape import plain
 from reconciler.render.json import PlanContext, journal_document, plan_document, summary_image
 from reconciler.stale import stale_problems
 from reconciler.store import open_engine, read_state, redact, resolve_url, translated, upgrade
@@ -151,14 +152,17 @@ def _refuse(plan: Plan, context: PlanContext, reviewed: Reviewed | None) -> None
     if reviewed is not None:
         problems = stale_problems(reviewed.document, plan_document(plan, context))
         if problems:
-            lines = "".join(f"\n  {problem.message}" for problem in problems)
+            lines = "".join(f"\n  {plain(problem.message)}" for problem in problems)
             raise StaleError(
                 f"plan.stale: the reviewed plan no longer matches the database "
                 f"({len(problems)} difference(s)); nothing was applied:{lines}",
                 problems,
             )
     if plan.is_blocked:
-        lines = "".join(f"\n  {entry.kind} {entry.name}: {entry.message}" for entry in plan.blocked)
+        lines = "".join(
+            f"\n  {entry.kind} {plain(entry.name)}: {plain(entry.message)}"
+            for entry in plan.blocked
+        )
         raise BlockedError(
             f"the plan is blocked ({len(plan.blocked)} refused change(s)); nothing was applied:"
             f"{lines}"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from reconciler.render.escape import redacted_data
 from reconciler.store import open_engine, resolve_url, translated
 from reconciler.store.journal import JournalEntry, read_entries
 from reconciler.store.migrate import known_revision
@@ -13,12 +16,14 @@ def read_history(
     """Journal entries of the database at ``database_url`` (resolved like ``--database-url``).
 
     Reads only; a database never applied to has no entries; a missing SQLite file, or a schema
-    a newer reconciler wrote, is a `DatabaseError`.
+    a newer reconciler wrote, is a `DatabaseError`. Plans come `redacted_data`, also those an
+    older version journaled whole.
     """
     engine = open_engine(resolve_url(database_url), read_only=True, must_exist=True)
     try:
         with translated(engine.url), engine.connect() as connection:
             known_revision(connection)  # a newer schema's journal may mean more than it reads
-            return read_entries(connection, limit=limit, with_plan=with_plan)
+            entries = read_entries(connection, limit=limit, with_plan=with_plan)
     finally:
         engine.dispose()
+    return [dataclasses.replace(entry, plan=redacted_data(entry.plan)) for entry in entries]

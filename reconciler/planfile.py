@@ -27,6 +27,7 @@ from reconciler.errors import (
     SourceMap,
     dotted,
 )
+from reconciler.render.json import dumps
 from reconciler.schema_files import load_schema
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def write_plan_file(
     cannot be written raises `ReconcileError`.
     """
     saved = {**document, FORCE_KEY: force, CONFIG_KEY: dict(config)}
-    text = json.dumps(saved, indent=2, ensure_ascii=False) + "\n"
+    text = dumps(saved)
     try:
         FilePath(path).write_text(text, encoding="utf-8")
     except OSError as error:

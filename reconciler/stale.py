@@ -28,14 +28,26 @@ def stale_problems(reviewed: Document, current: Document) -> tuple[Problem, ...]
 
 
 def _changes(document: Document) -> dict[_Key, Document]:
-    return {(entry["kind"], entry["name"]): _plain(entry) for entry in document.get("changes", ())}
+    return _keyed(((e["kind"], e["name"]), e) for e in document.get("changes", ()))
 
 
 def _blocked(document: Document) -> dict[_Key, Document]:
-    return {
-        (entry["kind"], entry["name"], entry["action"], entry["code"]): _plain(entry)
-        for entry in document.get("blocked", ())
-    }
+    return _keyed(
+        ((e["kind"], e["name"], e["action"], e["code"]), e) for e in document.get("blocked", ())
+    )
+
+
+def _keyed(entries: Iterable[tuple[_Key, Document]]) -> dict[_Key, Document]:
+    """Entries by key; a repeated key (names redacted alike) gets a rank after its name, so no
+    entry is lost. Plans list rows in a fixed order, so equal plans rank them alike."""
+    keyed: dict[_Key, Document] = {}
+    for key, entry in entries:
+        unique, rank = key, 1
+        while unique in keyed:
+            rank += 1
+            unique = (key[0], f"{key[1]} #{rank}", *key[2:])
+        keyed[unique] = _plain(entry)
+    return keyed
 
 
 def _plain(entry: Document) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import click
 
 from reconciler import __version__
 from reconciler.errors import ReconcileError
+from reconciler.render.escape import plain
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -54,7 +55,8 @@ class ReconcileGroup(click.Group):
             error.show()
             return EXIT_ERROR
         except ReconcileError as error:
-            click.echo(f"error: {error.message}", err=True)
+            lines = error.message.split("\n")  # its own lines; what they quote stays on them
+            click.echo("error: " + "\n".join(plain(line) for line in lines), err=True)
             return error.exit_code
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
@@ -63,7 +65,7 @@ class ReconcileGroup(click.Group):
             if os.environ.get("RECONCILE_DEBUG"):
                 raise
             click.echo(
-                f"error: unexpected failure: {type(error).__name__}: {error}"
+                f"error: unexpected failure: {type(error).__name__}: {plain(str(error))}"
                 " (set RECONCILE_DEBUG=1 for a traceback)",
                 err=True,
             )

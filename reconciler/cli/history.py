@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import click
 
 from reconciler.cli.app import cli
 from reconciler.cli.options import database_url_option
+from reconciler.render.escape import plain
 
 if TYPE_CHECKING:
     from reconciler.store.journal import JournalEntry
@@ -51,19 +52,20 @@ def history_command(
 
 
 def render_text(entries: Sequence[JournalEntry], *, with_plan: bool = False) -> str:
-    """One block per entry; a break in the digest chain is pointed out."""
+    """One block per entry; a break in the digest chain is pointed out. What the journal row
+    says is `plain`: another writer may have put anything in it."""
     if not entries:
         return "No applies recorded.\n"
     lines: list[str] = []
     for index, entry in enumerate(entries):
         summary = entry.summary
         lines.append(
-            f"#{entry.id}  {entry.applied_at:%Y-%m-%d %H:%M:%S}Z  by {entry.actor}"
-            f"  (reconcile {entry.tool_version})"
+            f"#{entry.id}  {entry.applied_at:%Y-%m-%d %H:%M:%S}Z  by {plain(entry.actor)}"
+            f"  (reconcile {plain(entry.tool_version)})"
         )
         lines.append(
-            f"    {summary.get('create', 0)} created, {summary.get('update', 0)} updated,"
-            f" {summary.get('delete', 0)} deleted"
+            f"    {_count(summary, 'create')} created, {_count(summary, 'update')} updated,"
+            f" {_count(summary, 'delete')} deleted"
         )
         lines.append(
             f"    config {_short(entry.config_digest)}  state {_short(entry.state_before)}"
@@ -77,5 +79,9 @@ def render_text(entries: Sequence[JournalEntry], *, with_plan: bool = False) -> 
     return "\n".join(lines) + "\n"
 
 
+def _count(summary: Mapping[str, object], action: str) -> str:
+    return plain(str(summary.get(action, 0)))
+
+
 def _short(digest: str) -> str:
-    return digest.removeprefix("sha256:")[:12]
+    return plain(digest.removeprefix("sha256:")[:12])

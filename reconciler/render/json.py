@@ -1,4 +1,9 @@
-"""The plan as JSON (DESIGN §9): stable key order, byte-identical for the same inputs."""
+"""The plan as JSON (DESIGN §9): stable key order, byte-identical for the same inputs.
+
+Every plan document (printed, saved with ``plan --out``, journaled, compared by apply) is built
+here, its changes, blocked entries and problems `redacted_data`: what looks like a secret in
+the database is ``[redacted]`` in all of them.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Any
 
 from reconciler import __version__
 from reconciler.planning import Action, Blocked, Change, Plan, Summary
+from reconciler.render.escape import json_text, redacted, redacted_data
 from reconciler.render.problems import problem_image
 
 FORMAT_VERSION = 1
@@ -29,30 +35,39 @@ class PlanContext:
 
 
 def change_image(change: Change) -> dict[str, Any]:
+    """One change as plan JSON, its names and values `redacted`."""
     return {
         "kind": str(change.kind),
-        "name": change.name,
+        "name": redacted(change.name),
         "action": str(change.action),
         "reason": str(change.reason),
-        "before": change.before.image() if change.before else None,
-        "after": change.after.image() if change.after else None,
+        "before": redacted_data(change.before.image()) if change.before else None,
+        "after": redacted_data(change.after.image()) if change.after else None,
         "diff": _diff_images(change),
     }
 
 
 def _diff_images(change: Change) -> list[dict[str, Any]]:
-    return [{"field": d.field, "before": d.before, "after": d.after} for d in change.diff]
+    return [
+        {
+            "field": redacted(d.field),
+            "before": redacted_data(d.before),
+            "after": redacted_data(d.after),
+        }
+        for d in change.diff
+    ]
 
 
 def blocked_image(blocked: Blocked) -> dict[str, Any]:
+    """One blocked entry as plan JSON, its names and message `redacted`."""
     return {
         "kind": str(blocked.kind),
-        "name": blocked.name,
+        "name": redacted(blocked.name),
         "action": str(blocked.action),
         "code": blocked.code,
-        "referenced_by": [{"kind": str(k), "name": n} for k, n in blocked.referenced_by],
-        "connection": blocked.connection,
-        "message": blocked.message,
+        "referenced_by": [{"kind": str(k), "name": redacted(n)} for k, n in blocked.referenced_by],
+        "connection": redacted_data(blocked.connection),
+        "message": redacted(blocked.message),
     }
 
 
@@ -91,7 +106,7 @@ def journal_document(plan: Plan, context: PlanContext) -> dict[str, Any]:
                     "diff": _diff_images(change),
                 }
             )
-        names.append(change.name)
+        names.append(redacted(change.name))
     document = _document(plan, context, images)
     document["changes_compacted"] = {
         "count": len(plan.changes),
@@ -129,8 +144,9 @@ def summary_image(summary: Summary) -> dict[str, int]:
 
 
 def dumps(document: Any) -> str:
-    """One JSON text, two-space indented, ending with a newline."""
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """One JSON text, two-space indented, ending with a newline; no raw bidi or control
+    character (`json_text`)."""
+    return json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 def render_json(plan: Plan, context: PlanContext) -> str:

@@ -1,4 +1,9 @@
-"""The plan as a pull-request comment: a summary table first, then what needs a reviewer's eye."""
+"""The plan as a pull-request comment: a summary table first, then what needs a reviewer's eye.
+
+Every config or database string goes through `reconciler.render.escape`: `md_code` for names,
+`md_text` for messages, and `fenced` blocks of `text` lines, so none can close a fence, a
+``<details>`` or a table, start a heading or open an HTML comment.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,9 @@ from collections import Counter
 
 from reconciler.model import Kind
 from reconciler.planning import Action, Change, Plan
+from reconciler.render.escape import fenced, md_code, md_text, plain
 from reconciler.render.problems import text_line
-from reconciler.render.text import SIGNS, nothing_to_change, show
+from reconciler.render.text import SIGNS, details, nothing_to_change
 
 DETAILS_LIMIT = 200
 """Changes listed per kind in a comment; the rest is counted (GitHub caps comments at 65536)."""
@@ -47,10 +53,11 @@ def _blocked(plan: Plan) -> list[str]:
         return []
     lines = ["#### :no_entry: Blocked", ""]
     for entry in plan.blocked:
-        refs = ", ".join(f"`{kind} {name}`" for kind, name in entry.referenced_by)
+        refs = ", ".join(md_code(f"{kind} {name}") for kind, name in entry.referenced_by)
         by = f" referenced by {refs}" if refs else ""
         lines.append(
-            f"- `{entry.kind} {entry.name}` ({entry.action}) `{entry.code}`{by}: {entry.message}"
+            f"- {md_code(f'{entry.kind} {entry.name}')} ({entry.action}) {md_code(entry.code)}{by}:"
+            f" {md_text(entry.message)}"
         )
     return [*lines, ""]
 
@@ -60,7 +67,7 @@ def _deletes(plan: Plan) -> list[str]:
     if not deletes:
         return []
     lines = ["#### :warning: Deletes", ""]
-    lines += [f"- `{c.kind} {c.name}` ({c.reason})" for c in deletes[:DETAILS_LIMIT]]
+    lines += [f"- {md_code(f'{c.kind} {c.name}')} ({c.reason})" for c in deletes[:DETAILS_LIMIT]]
     if len(deletes) > DETAILS_LIMIT:
         lines.append(f"- … and {len(deletes) - DETAILS_LIMIT} more")
     return [*lines, ""]
@@ -69,28 +76,22 @@ def _deletes(plan: Plan) -> list[str]:
 def _problems(plan: Plan) -> list[str]:
     if not plan.problems:
         return []
-    lines = ["#### Problems", "", "```"]
-    lines += [text_line(problem) for problem in plan.problems[:DETAILS_LIMIT]]
+    listed = [text_line(problem) for problem in plan.problems[:DETAILS_LIMIT]]
     if len(plan.problems) > DETAILS_LIMIT:
-        lines.append(f"... and {len(plan.problems) - DETAILS_LIMIT} more")
-    return [*lines, "```", ""]
+        listed.append(f"... and {len(plan.problems) - DETAILS_LIMIT} more")
+    return ["#### Problems", "", *fenced(listed), ""]
 
 
 def _details(kind: Kind, changes: list[Change]) -> list[str]:
     if not changes:
         return []
-    lines = [f"<details><summary>{_TITLES[kind]}: {len(changes)} changes</summary>", "", "```diff"]
+    body = []
     for change in changes[:DETAILS_LIMIT]:
-        lines.append(f"{SIGNS[change.action]} {change.name} ({change.reason})")
-        if change.action is Action.CREATE and change.after is not None:
-            image = change.after.image()
-            lines += [
-                f"+     {k}: {show(v)}" for k, v in image.items() if k != "name" and v is not None
-            ]
-        for d in change.diff:
-            lines.append(f"!     {d.field}: {show(d.before)} -> {show(d.after)}")
+        body.append(f"{SIGNS[change.action]} {plain(change.name)} ({change.reason})")
+        mark = "+" if change.action is Action.CREATE else "!"
+        body += [f"{mark}     {line}" for line in details(change)]
     if len(changes) > DETAILS_LIMIT:
-        lines.append(
-            f"# ... and {len(changes) - DETAILS_LIMIT} more (--format json lists every row)"
-        )
-    return [*lines, "```", "", "</details>", ""]
+        more = len(changes) - DETAILS_LIMIT
+        body.append(f"# ... and {more} more (--format json lists every row)")
+    summary = f"<details><summary>{_TITLES[kind]}: {len(changes)} changes</summary>"
+    return [summary, "", *fenced(body, "diff"), "", "</details>", ""]

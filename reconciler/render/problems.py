@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from reconciler.errors import Level, Problem
+from reconciler.render.escape import json_text, line_start, plain, printable, redacted
 
 _COLOURS = {Level.ERROR: "\033[1;31m", Level.WARNING: "\033[1;33m"}
 _DIM = "\033[2m"
@@ -22,11 +23,11 @@ def use_colour(is_terminal: bool, environ: Mapping[str, str]) -> bool:
 
 
 def where(problem: Problem) -> str:
-    """``file:line:column`` (or just ``file``, or ``-`` when unknown)."""
+    """``file:line:column`` (or just ``file``, or ``-`` when unknown); it starts a line."""
     location = problem.location
     if location is None:
         return "-"
-    return f"{location.file}:{location.line}:{location.column}"
+    return f"{line_start(location.file)}:{location.line}:{location.column}"
 
 
 def text_line(problem: Problem, *, colour: bool = False) -> str:
@@ -34,9 +35,9 @@ def text_line(problem: Problem, *, colour: bool = False) -> str:
     level = str(problem.level)
     if colour:
         level = f"{_COLOURS[problem.level]}{level}{_RESET}"
-    line = f"{where(problem)}: {level} [{problem.code}] {problem.message}"
+    line = f"{where(problem)}: {level} [{plain(problem.code)}] {plain(problem.message)}"
     if problem.path:
-        at = f"(at {problem.path})"
+        at = f"(at {plain(problem.path)})"
         line += f" {_DIM}{at}{_RESET}" if colour else f" {at}"
     return line
 
@@ -63,23 +64,24 @@ def _count(number: int, noun: str) -> str:
 
 
 def problem_image(problem: Problem) -> dict[str, Any]:
-    """One problem as JSON: ``{file, line, column, path, code, level, message}``."""
+    """One problem as JSON: ``{file, line, column, path, code, level, message}``, its strings
+    `redacted` (a plan's problems quote database values)."""
     location = problem.location
     return {
-        "file": location.file if location else None,
+        "file": redacted(location.file) if location else None,
         "line": location.line if location else None,
         "column": location.column if location else None,
-        "path": problem.path,
+        "path": redacted(problem.path),
         "code": problem.code,
         "level": str(problem.level),
-        "message": problem.message,
+        "message": redacted(problem.message),
     }
 
 
 def validation_json(problems: Iterable[Problem], *, valid: bool) -> str:
     """``{"valid": bool, "problems": [...]}``, as ``validate --format json`` prints it."""
     document = {"valid": valid, "problems": [problem_image(p) for p in problems]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 def github(problems: Iterable[Problem]) -> str:
@@ -88,18 +90,20 @@ def github(problems: Iterable[Problem]) -> str:
 
 
 def github_line(problem: Problem) -> str:
+    """One annotation; every string `printable`, then escaped as GitHub reads data (``%``, CR,
+    LF) and properties (also ``:`` and ``,``)."""
     command = "error" if problem.is_error else "warning"
     properties = []
     if problem.location is not None:
         location = problem.location
         properties += [
-            f"file={_property(location.file)}",
+            f"file={_property(printable(location.file))}",
             f"line={location.line}",
             f"col={location.column}",
         ]
-    properties.append(f"title={_property(problem.code)}")
+    properties.append(f"title={_property(printable(problem.code))}")
     message = problem.message + (f" (at {problem.path})" if problem.path else "")
-    return f"::{command} {','.join(properties)}::{_data(message)}"
+    return f"::{command} {','.join(properties)}::{_data(printable(message))}"
 
 
 def _data(value: str) -> str:

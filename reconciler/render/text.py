@@ -9,6 +9,7 @@ from typing import Any
 from reconciler.errors import Problem
 from reconciler.model import Kind
 from reconciler.planning import Action, Blocked, Change, Plan, Reason
+from reconciler.render.escape import block, is_multiline, line_start, plain
 from reconciler.render.problems import text_line
 
 LONG_PLAN = 300
@@ -27,6 +28,8 @@ _COLOURS = {
     "blocked": "31",
     "heading": "1",
 }
+_BLOCK_FIELDS = {"system_prompt", "description"}
+"""Fields whose multi-line values are shown line by line; any other value stays on one line."""
 _QUIET_REASONS = {Reason.DECLARED, Reason.REMOVED}
 _HEADINGS = {Kind.PROVIDER: "Providers", Kind.CONNECTION: "Connections", Kind.PROFILE: "Profiles"}
 
@@ -42,16 +45,54 @@ class _Paint:
 
 
 def show(value: Any) -> str:
-    """A field value as YAML would spell it: ``null``, ``true``, ``{type: none}``."""
+    """A field value as YAML would spell it, on one line: ``null``, ``true``, ``{type: none}``.
+
+    Strings are `plain`: redacted, control characters and line breaks escaped.
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {show(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{plain(str(k))}: {show(v)}" for k, v in value.items()) + "}"
     if value == "":
         return '""'
-    return str(value)
+    return plain(str(value))
+
+
+def details(change: Change) -> list[str]:
+    """The lines under a change: each field of a create, or each diff ``field: before -> after``.
+
+    A multi-line ``system_prompt`` or ``description`` is shown line by line, each behind the
+    tool's ``| ``, so no value starts a line of output; in any other field a line break is
+    escaped like every control character (`show`).
+    """
+    if change.action is Action.CREATE and change.after is not None:
+        image = change.after.image()
+        lines: list[str] = []
+        for key, value in image.items():
+            if key == "name" or value is None:
+                continue
+            if key in _BLOCK_FIELDS and is_multiline(value):
+                lines += [f"{plain(key)}: |", *_continued(value, "  ")]
+            else:
+                lines.append(f"{plain(key)}: {show(value)}")
+        return lines
+    lines = []
+    for diff in change.diff:
+        field = plain(diff.field)
+        if diff.field in _BLOCK_FIELDS and (is_multiline(diff.before) or is_multiline(diff.after)):
+            lines += [f"{field}:", *_continued(diff.before, "  - ")]
+            lines += _continued(diff.after, "  + ")
+        else:
+            lines.append(f"{field}: {show(diff.before)} -> {show(diff.after)}")
+    return lines
+
+
+def _continued(value: Any, prefix: str) -> list[str]:
+    if not is_multiline(value):
+        return [prefix + show(value)]
+    return [f"{prefix}| {line}" if line else f"{prefix}|" for line in block(value)]
 
 
 def summary_line(plan: Plan) -> str:
@@ -103,17 +144,10 @@ def _listed_changes(plan: Plan, paint: _Paint) -> list[str]:
         lines.append(paint(_HEADINGS[kind], "heading"))
         for change in changes:
             reason = "" if change.reason in _QUIET_REASONS else f"  ({change.reason})"
-            head = f"  {SIGNS[change.action]} {change.name}"
+            head = f"  {SIGNS[change.action]} {plain(change.name)}"
             lines.append(paint(head, change.action) + reason)
-            lines += [f"      {detail}" for detail in _details(change)]
+            lines += [f"      {detail}" for detail in details(change)]
     return lines
-
-
-def _details(change: Change) -> list[str]:
-    if change.action is Action.CREATE and change.after is not None:
-        image = change.after.image()
-        return [f"{k}: {show(v)}" for k, v in image.items() if k != "name" and v is not None]
-    return [f"{d.field}: {show(d.before)} -> {show(d.after)}" for d in change.diff]
 
 
 def _counted_changes(plan: Plan, paint: _Paint) -> list[str]:
@@ -137,13 +171,13 @@ def _blocked(blocked: tuple[Blocked, ...], paint: _Paint) -> list[str]:
     lines = ["", paint("Blocked: this plan applies nothing until these are resolved", "blocked")]
     for entry in blocked[:LIST_LIMIT]:
         lines.append(
-            paint(f"  ! {entry.kind} {entry.name}", "blocked") + f": {entry.action}"
+            paint(f"  ! {entry.kind} {plain(entry.name)}", "blocked") + f": {entry.action}"
             f" refused [{entry.code}]"
         )
         if entry.referenced_by:
-            refs = ", ".join(f"{kind} {name}" for kind, name in entry.referenced_by)
+            refs = ", ".join(f"{kind} {plain(name)}" for kind, name in entry.referenced_by)
             lines.append(f"      referenced by: {refs}")
-        lines.append(f"      {entry.message}")
+        lines.append(f"      {line_start(entry.message)}")
     if len(blocked) > LIST_LIMIT:
         lines.append(f"  ... and {len(blocked) - LIST_LIMIT} more blocked")
     return lines

@@ -77,3 +77,15 @@ def test_a_new_blocked_entry_is_stale() -> None:
     assert problem.message == (
         "connection old: delete is now blocked (delete.referenced): still used by profile bot"
     )
+
+
+def test_entries_whose_names_redact_alike_are_all_compared() -> None:
+    """Two rows named by secrets are both ``[redacted]``: neither hides the other's change."""
+    first, second = _change("a", "b"), _change("c", "d")
+    first["name"] = second["name"] = "[redacted]"
+    changed = _change("x", "d")
+    changed["name"] = "[redacted]"
+    assert stale_problems(_plan(first, second), _plan(first, second)) == ()
+    assert _messages(_plan(first, second), _plan(first, changed)) == [
+        'profile [redacted] #2: the database row changed since the plan was made: model: "c" -> "x"'
+    ]

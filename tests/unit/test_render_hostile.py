@@ -1,0 +1,243 @@
+"""No config or database string leaves its frame, in any format (issue 12, forged output).
+
+Random strings, made of the pieces that break frames (backticks, ``<details>``, ``<!--``, ``#``,
+``|``, ``::``, CR, LF, bidi overrides, a secret), go into every text field of a plan and of
+problems; strict checkers then read the output as a markdown renderer and as the GitHub Actions
+runner would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reconciler.errors import Level, Location, Problem
+from reconciler.model import Auth, Connection, Kind, Profile, Provider, Settings
+from reconciler.planning import Action, Blocked, Change, FieldDiff, Plan, Reason
+from reconciler.render import problems as render_problems
+from reconciler.render.escape import block, fenced, md_code, md_text, plain
+from reconciler.render.json import PlanContext, journal_document, render_json
+from reconciler.render.markdown import render_markdown
+from reconciler.render.text import render_text
+from reconciler.rules import REDACTED
+from tests.frames import (
+    BIDI,
+    SECRET,
+    assert_markdown_framed,
+    assert_no_forged_command,
+    assert_terminal_safe,
+)
+
+PIECES = [
+    "`",
+    "```",
+    "````",
+    "~~~",
+    "<details>",
+    "</details>",
+    "<summary>",
+    "<!--",
+    "-->",
+    "# Approved by security team",
+    "#",
+    "|",
+    "::",
+    "::error file=README.md,line=1::forged",
+    "::stop-commands::x",
+    "\n",
+    "\r",
+    "\r\n",
+    "\n::warning::x",
+    "\x1b[2J",
+    "\x00",
+    "\x85",
+    "\u2028",
+    "\u202e",
+    "\u2066",
+    "\u00a0",
+    "%0A",
+    "&lt;",
+    "<b>",
+    "[x](https://evil.example)",
+    "@org/team",
+    " ",
+    "    ",
+    "ünï",
+    "漢字",
+    SECRET,
+]
+HOSTILE = st.lists(
+    st.one_of(st.sampled_from(PIECES), st.text(max_size=4)), min_size=1, max_size=8
+).map("".join)
+
+
+@st.composite
+def plans(draw: st.DrawFn) -> Plan:
+    """A plan whose every string is hostile, what a database row may hold; field names are the
+    model's own (`reconciler.planning.diff` takes them from the row images)."""
+    text = draw(st.lists(HOSTILE, min_size=12, max_size=12))
+    profile = Profile(
+        text[0], text[1], text[2], text[3], text[4], text[5], text[6], text[7], 0.5, 10
+    )
+    provider = Provider(text[8], "openai", text[9])
+    connection = Connection(text[10], text[1], Auth("api_key", text[11]))
+    changes = (
+        Change(Kind.PROVIDER, provider.name, Action.CREATE, Reason.SEED, None, provider),
+        Change(
+            Kind.CONNECTION,
+            connection.name,
+            Action.UPDATE,
+            Reason.ADOPT,
+            connection,
+            connection._replace(auth=Auth("api_key", "vault/x")),
+            (FieldDiff("auth.credential", text[11], "vault/x"),),
+        ),
+        Change(Kind.PROFILE, profile.name, Action.CREATE, Reason.DECLARED, None, profile),
+        Change(
+            Kind.PROFILE,
+            text[5],
+            Action.UPDATE,
+            Reason.BACKFILL,
+            profile,
+            profile,
+            (FieldDiff("system_prompt", text[7], text[6]), FieldDiff("model", None, text[2])),
+        ),
+        Change(Kind.PROFILE, text[6], Action.DELETE, Reason.REMOVED, profile, None),
+    )
+    blocked = (
+        Blocked(
+            Kind.CONNECTION,
+            text[10],
+            Action.DELETE,
+            "delete.referenced",
+            text[7],
+            ((Kind.PROFILE, text[0]),),
+            text[4],
+        ),
+    )
+    return Plan(Settings(), changes, blocked, (draw(problems()),), force=draw(st.booleans()))
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> Problem:
+    """A problem quoting hostile values, in a hostile file; its code is the tool's own."""
+    level = draw(st.sampled_from(Level))
+    location = draw(st.none() | st.builds(Location, HOSTILE, st.integers(1, 9), st.integers(1, 9)))
+    code = draw(st.sampled_from(["schema.pattern", "canonical.drift", "ref.unknown-provider"]))
+    return Problem(code, draw(HOSTILE), level, location, draw(HOSTILE))
+
+
+CONTEXT = PlanContext("sqlite:///x.db", "sha256:" + "0" * 64, "sha256:" + "1" * 64)
+
+
+@settings(max_examples=150, deadline=None)
+@given(plans())
+def test_markdown_stays_balanced(plan: Plan) -> None:
+    markdown = render_markdown(plan)
+    assert_markdown_framed(markdown)
+    assert_no_forged_command(markdown)
+    assert not BIDI.search(markdown)
+    assert SECRET not in markdown
+
+
+@settings(max_examples=150, deadline=None)
+@given(plans(), st.booleans())
+def test_text_keeps_every_value_on_its_line(plan: Plan, colour: bool) -> None:
+    text = render_text(plan, color=colour)
+    assert_no_forged_command(text)
+    assert_terminal_safe(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(plans())
+def test_json_is_one_document_without_raw_controls_or_secrets(plan: Plan) -> None:
+    output = render_json(plan, CONTEXT)
+    assert_no_forged_command(output)
+    assert not BIDI.search(output)
+    assert SECRET not in output
+    document = json.loads(output)
+    assert len(document["changes"]) == len(plan.changes)
+    assert SECRET not in json.dumps(journal_document(plan, CONTEXT))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(problems(), max_size=4))
+def test_problem_formats_stay_framed(listed: list[Problem]) -> None:
+    text = render_problems.text(listed)
+    assert_no_forged_command(text)
+    assert_terminal_safe(text)
+    assert_no_forged_command(render_problems.text(listed, colour=True))
+    github = render_problems.github(listed)
+    assert_no_forged_command(github, own=len(listed))
+    assert len(github.split("\n")) == len(listed) + 1
+    assert not re.search(r"[\r\x00-\x09\x0b-\x1f]", github)
+    assert SECRET not in github
+    validation = render_problems.validation_json(listed, valid=False)
+    assert_no_forged_command(validation)
+    assert not BIDI.search(validation)
+    assert SECRET not in validation
+    assert len(json.loads(validation)["problems"]) == len(listed)
+
+
+def test_plain_escapes_controls_bidi_and_redacts() -> None:
+    assert plain("a\nb\r\tc\x1b[31m\x00\u202e\x85") == "a\\nb\\r\\tc\\x1b[31m\\x00\\u202e\\x85"
+    assert plain(f"key {SECRET}") == f"key {REDACTED}"
+    assert plain("ünï 漢字 C:\\path") == "ünï 漢字 C:\\path"
+
+
+def test_block_keeps_lines_and_a_trailing_newline() -> None:
+    assert block("one\ntwo\x1b\n") == ["one", "two\\x1b", ""]
+    assert block(f"-----BEGIN PRIVATE KEY-----\n{SECRET}\n-----END PRIVATE KEY-----") == [REDACTED]
+
+
+def test_fences_outgrow_the_content() -> None:
+    assert fenced(["a"], "diff") == ["```diff", "a", "```"]
+    assert fenced(["x ```` y"]) == ["`````", "x ```` y", "`````"]
+
+
+def test_code_spans_outgrow_and_pad_backticks() -> None:
+    assert md_code("connection a") == "`connection a`"
+    assert md_code("a``b") == "```a``b```"
+    assert md_code("`x") == "`` `x ``"
+    assert md_code("") == "`  `"
+
+
+def test_markdown_text_has_no_markup() -> None:
+    assert md_text("</details> # x | [a](b) @team") == (
+        "&lt;/details&gt; \\# x \\| \\[a\\](b) \\@team"
+    )
+
+
+def test_a_forged_prompt_cannot_close_the_diff_fence() -> None:
+    """The red team's example: a prompt with a line of backticks and what follows it."""
+    prompt = "hi\n```\n</details>\n\n# Approved by security team\n<!--"
+    profile = Profile("p", "openai", "m", system_prompt=prompt)
+    change = Change(Kind.PROFILE, "p", Action.CREATE, Reason.DECLARED, None, profile)
+    markdown = render_markdown(Plan(Settings(), (change,)))
+    assert_markdown_framed(markdown)
+    assert "+       | ```" in markdown
+    assert "+       | # Approved by security team" in markdown
+
+
+def test_a_multiline_value_continues_behind_the_tools_prefix() -> None:
+    before = Profile("p", "openai", "m", label="a\r\n::error::x", system_prompt="one\n::two")
+    after = before._replace(system_prompt="one\n::stop-commands::x\n")
+    diffs = (
+        FieldDiff("label", before.label, None),
+        FieldDiff("system_prompt", before.system_prompt, after.system_prompt),
+    )
+    change = Change(Kind.PROFILE, "p", Action.UPDATE, Reason.DECLARED, before, after, diffs)
+    text = render_text(Plan(Settings(), (change,)))
+    assert "      label: a\\r\\n::error::x -> null\n" in text
+    assert (
+        "      system_prompt:\n"
+        "        - | one\n"
+        "        - | ::two\n"
+        "        + | one\n"
+        "        + | ::stop-commands::x\n"
+        "        + |\n"
+    ) in text
+    assert_no_forged_command(text)
