@@ -9,6 +9,7 @@ never as exceptions.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path as FilePath
@@ -16,6 +17,7 @@ from typing import Any
 
 from ruamel.yaml import CSafeLoader
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import Resolver
@@ -27,6 +29,17 @@ from reconciler.errors import Location, Path, Problem, SourceMap, dotted
 
 ALIAS_BUDGET = 100_000
 """Nodes that aliases may add beyond what the text itself could hold (one node per character)."""
+
+MAX_DEPTH = 100
+"""Lists and mappings nested in one another, at most (a config needs 4).
+
+The C composer recurses once per level on the C stack and crashes the process (SIGSEGV) at about
+26,000 levels with an 8 MiB stack, far less in a thread; 100 leaves a wide margin on both sides.
+"""
+
+# A block collection's line starts with indentation and ``- ``/``? ``/``: `` indicators; YAML (1.1,
+# as libyaml reads it) breaks lines at any of these characters.
+_LINE_PREFIX = r"(?:\A|[\r\n\x85\u2028\u2029])[ \t?:-]{%d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +75,13 @@ def parse_text(text: str, file: str) -> ParsedFile:
     """Parse YAML ``text`` that came from ``file``."""
     builder = _Builder(file, limit=len(text) + ALIAS_BUDGET)
     with gc_paused():
+        deep = _too_deep(text)
+        if deep is not None:
+            message = (
+                f"lists and mappings nest more than {MAX_DEPTH} levels deep here (a config"
+                " needs 4); refusing to read the file"
+            )
+            return _failed(file, "yaml.nesting", message, deep.line + 1, deep.column + 1)
         try:
             node = _Loader(text).get_single_node()
         except YAMLError as error:
@@ -239,6 +259,35 @@ class _Builder:
             " (an alias bomb?); refusing to expand it"
         )
         return self._problem("yaml.alias-budget", message, node, path)
+
+
+def _too_deep(text: str) -> Any:
+    """The start mark of the first collection nested deeper than `MAX_DEPTH`, else ``None``.
+
+    Composing recurses in C, so the depth is bounded before. A cheap bound first: flow nesting is
+    at most the number of ``[`` and ``{``; block nesting grows by at most two levels per column
+    of a line's indentation-and-indicator prefix. Only a text whose bound exceeds the limit (or
+    whose prefix is long: deep indentation in a block scalar) is walked as parser events, which
+    do not recurse and give the exact depth.
+    """
+    flow = text.count("[") + text.count("{")
+    longest = (MAX_DEPTH - flow) // 2 - 1  # the prefix a line may have with the bound in limit
+    if longest >= 0 and re.search(_LINE_PREFIX % (longest + 1), text) is None:
+        return None
+    parser = CSafeLoader(text)
+    depth = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except YAMLError:
+        return None  # composing reports it, having reached it first as well
+    return None
 
 
 def _failed(file: str, code: str, message: str, line: int = 1, column: int = 1) -> ParsedFile:
