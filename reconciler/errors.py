@@ -192,7 +192,7 @@ class LockTimeout(DatabaseError):
 
 
 class BlockedError(ReconcileError):
-    """A guard refused the plan (delete.referenced, delete.canonical, backfill.conflict)."""
+    """A guard refused the plan (delete.referenced, delete.canonical, backfill.*)."""
 
     exit_code = 3
 
