@@ -121,12 +121,17 @@ def _string(text: str, *, quoted: bool) -> str:
     return f"'{text}'" if "'" not in text else '"' + "".join(map(_escaped, text)) + '"'
 
 
+_SHORT_ESCAPES = {"\0": "\\0", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x1b": "\\e"}
+
+
 def _escaped(char: str) -> str:
     """One character inside a YAML double-quoted string."""
     if char in '"\\':
         return "\\" + char
     if char.isprintable():
         return char
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
     code = ord(char)
     if code < 0x100:
         return f"\\x{code:02x}"

@@ -24,7 +24,7 @@ from ruamel.yaml.resolver import Resolver
 from ruamel.yaml.tag import Tag
 
 from reconciler.collector import gc_paused
-from reconciler.config.scalars import MAP, MERGE, SEQ, STR, typed
+from reconciler.config.scalars import MAP, MERGE, SEQ, STR, Scalar, typed
 from reconciler.errors import Location, Path, Problem, SourceMap, dotted
 
 ALIAS_BUDGET = 100_000
@@ -111,6 +111,18 @@ _IMPLICIT = {
     for first, resolvers in Resolver.yaml_implicit_resolvers.items()
 }
 _STR, _SEQ, _MAP = _TAGS[STR], _TAGS[SEQ], _TAGS[MAP]
+
+
+def resolve_plain(text: str) -> Scalar:
+    """The value ``text`` has written as a plain (unquoted) scalar in a file.
+
+    The loader's own resolver, so a plain ``${VAR}`` is typed after interpolation exactly as
+    its text written literally: ``1_0`` is 10 either way, ``0b11`` is 3, ``yes`` a string.
+    """
+    for tag, regexp in _IMPLICIT.get(text[:1], ()):
+        if regexp.match(text):
+            return typed(tag.suffix, text)
+    return text
 
 
 class _Loader(CSafeLoader):

@@ -98,9 +98,9 @@ def _refuse_name(draft: Draft, profile: Profile, derived: Connection) -> None:
     """A legacy provider's name makes a derived name no row can have: refuse, never write it."""
     name = derived.name
     why = (
-        f"{len(name):,} characters, more than the {NAME_LENGTH} a name holds"
+        f"more than the {NAME_LENGTH} characters a name holds"
         if len(name) > NAME_LENGTH
-        else "a name with a control or invisible character"
+        else "it holds a control or invisible character"
     )
     draft.refuse(
         Blocked(
