@@ -305,6 +305,11 @@ DEEP = {
         102,
         101,
     ),
+    "block indentation, CR line breaks": (
+        "version: 1\r" + "".join(" " * i + "a:\r" for i in range(150)) + " " * 150 + "b\r",
+        102,
+        101,
+    ),
     "block and flow mixed": ("version: 1\nx:\n" + "- " * 60 + "[" * 50_000 + "\n", 3, 160),
 }
 
@@ -314,7 +319,7 @@ def test_deep_nesting_is_a_located_error_not_a_crash(
     tmp_path: Path, text: str, line: int, column: int
 ) -> None:
     """ruamel's C composer recurses per level and used to die of SIGSEGV (exit 139)."""
-    path = write(tmp_path, text)
+    path = write(tmp_path, text.encode())  # bytes: CR line breaks stay as written
     result = subprocess.run(
         [sys.executable, "-m", "reconciler", "validate", "-f", path],
         capture_output=True,
