@@ -12,7 +12,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Connection, Engine
@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine
 from reconciler import __version__
 from reconciler.collector import gc_paused
 from reconciler.digest import state_digest
-from reconciler.errors import BlockedError, ConfigError, SourceMap, StaleError
+from reconciler.errors import BlockedError, ConfigError, SourceMap, StaleError, UsageError, shown
 from reconciler.model import DesiredState
 from reconciler.planning import Plan, make_plan
 from reconciler.planning.outcome import applied
@@ -30,6 +30,7 @@ from reconciler.stale import stale_problems
 from reconciler.store import open_engine, read_state, redact, resolve_url, translated, upgrade
 from reconciler.store.journal import NewEntry, write_entry
 from reconciler.store.lock import DEFAULT_TIMEOUT, locked_transaction
+from reconciler.store.tables import ACTOR_LENGTH
 from reconciler.store.write import Progress, execute_changes
 
 ACTOR_VARIABLE = "RECONCILE_ACTOR"
@@ -93,6 +94,7 @@ def apply_plan(
     ``options.lock_timeout`` raises `LockTimeout`; a database failure `DatabaseError`.
     """
     options = options or ApplyOptions()
+    options = replace(options, actor=actor_name(options.actor))  # refused before any connection
     if isinstance(engine, str):
         owned = open_engine(resolve_url(engine))
         try:
@@ -170,12 +172,20 @@ def _refuse(plan: Plan, context: PlanContext, reviewed: Reviewed | None) -> None
 
 
 def actor_name(option: str | None, environ: Mapping[str, str] = os.environ) -> str:
-    """``--actor``, else ``$RECONCILE_ACTOR``, else the OS user."""
+    """``--actor``, else ``$RECONCILE_ACTOR``, else the OS user; `UsageError` when the journal's
+    ``actor`` column cannot hold it as it is (too long, or a control character)."""
     if option:
-        return option
-    if environ.get(ACTOR_VARIABLE):
-        return environ[ACTOR_VARIABLE]
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
-        return f"uid:{os.getuid()}"
+        name, source = option, "--actor"
+    elif environ.get(ACTOR_VARIABLE):
+        name, source = environ[ACTOR_VARIABLE], f"${ACTOR_VARIABLE}"
+    else:
+        try:
+            name, source = getpass.getuser(), "the OS user name"
+        except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+            return f"uid:{os.getuid()}"
+    if len(name) > ACTOR_LENGTH or not name.isprintable():
+        raise UsageError(
+            f"the actor ({source}) must be at most {ACTOR_LENGTH} printable characters, not"
+            f" {shown(name)}"
+        )
+    return name

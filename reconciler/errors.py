@@ -8,9 +8,11 @@ exit code.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 Path = tuple[str | int, ...]
 """A path into the document: ``("profiles", "default", "model")``."""
@@ -54,6 +56,86 @@ def dotted(path: Path) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+SHOWN_LIMIT = 60
+"""Characters of a value a message quotes; the rest is cut with an ellipsis."""
+
+_WORDS = frozenset({"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"})
+_PLAIN = re.compile(r"[A-Za-z_][\w./-]*")
+
+
+def shown(value: Any, limit: int = SHOWN_LIMIT) -> str:
+    """``value`` as a message quotes it: in YAML's spelling (``true``, ``null``, ``{a: 1}``,
+    ``'text'``), cut after about ``limit`` characters with ``…`` (and the full length).
+
+    A string holding a character that is not printable (a control, a bidirectional override) is
+    double-quoted with YAML's escapes, so a message never carries it to a terminal.
+    """
+    if isinstance(value, str) and len(value) > limit:
+        return f"{_string(value[:limit] + '…', quoted=True)} ({len(value):,} characters)"
+    text = _spelled(value, limit, top=True)
+    if len(text) <= limit:
+        return text
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{text[:limit]}… ({len(text.lstrip('-')):,} digits)"
+    return f"{text[:limit]}…"
+
+
+def _spelled(value: Any, limit: int, *, top: bool = False) -> str:
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, int):
+        try:
+            return str(value)
+        except ValueError:  # beyond Python's digit limit for int -> str
+            return "a number of thousands of digits"
+    if isinstance(value, float):
+        if value != value:
+            return ".nan"
+        return {float("inf"): ".inf", float("-inf"): "-.inf"}.get(value, repr(value))
+    if isinstance(value, dict):
+        items = (f"{_spelled(k, limit)}: {_spelled(v, limit)}" for k, v in value.items())
+        return "{" + _joined(items, limit) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + _joined((_spelled(item, limit) for item in value), limit) + "]"
+    text = str(value)
+    return _string(text[:limit] + "…" if len(text) > limit else text, quoted=top)
+
+
+def _joined(items: Iterable[str], limit: int) -> str:
+    """Items joined with ``, ``, stopping once past ``limit`` (the caller cuts the rest)."""
+    out = ""
+    for item in items:
+        out += f", {item}" if out else item
+        if len(out) > limit:
+            break
+    return out
+
+
+def _string(text: str, *, quoted: bool) -> str:
+    if not text.isprintable():
+        return '"' + "".join(map(_escaped, text)) + '"'
+    if not quoted and _PLAIN.fullmatch(text) and text.lower() not in _WORDS:
+        return text
+    return f"'{text}'" if "'" not in text else '"' + "".join(map(_escaped, text)) + '"'
+
+
+_SHORT_ESCAPES = {"\0": "\\0", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x1b": "\\e"}
+
+
+def _escaped(char: str) -> str:
+    """One character inside a YAML double-quoted string."""
+    if char in '"\\':
+        return "\\" + char
+    if char.isprintable():
+        return char
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +197,7 @@ class LockTimeout(DatabaseError):
 
 
 class BlockedError(ReconcileError):
-    """A guard refused the plan (delete.referenced, delete.canonical, backfill.conflict)."""
+    """A guard refused the plan (delete.referenced, delete.canonical, backfill.*)."""
 
     exit_code = 3
 

@@ -20,6 +20,8 @@ PROVIDER_TYPES = ("anthropic", "openai", "gemini", "ollama")
 AUTH_TYPES = ("api_key", "platform", "none", "oauth_subscription", "service_account")
 UNSUPPORTED_AUTH_TYPES = ("oauth_subscription", "service_account")
 PROFILE_SOURCES = ("managed", "user")
+NAME_LENGTH = 255
+"""Characters a row name holds: ``VARCHAR(255)`` on every backend (characters, not bytes)."""
 
 
 class ManagedBy(StrEnum):

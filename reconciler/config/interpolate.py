@@ -2,9 +2,10 @@
 
 Only values are interpolated, never keys. ``${VAR:-default}`` also uses the default when VAR is
 set but empty; ``$${`` writes a literal ``${``. A plain (unquoted) scalar is typed again after
-substitution, so ``max_tokens: ${MAX_TOKENS:-4096}`` is the integer 4096; quote it to keep a
-string. An unset variable without a default is ``env.undefined`` and its reference is left as
-written.
+substitution exactly as its text would be written literally (by the loader's resolver: with
+N=1_0, ``${N}`` is 10, as ``1_0`` is), so ``max_tokens: ${MAX_TOKENS:-4096}`` is the integer 4096;
+quote it to keep a string. An unset variable without a default is ``env.undefined`` and its
+reference is left as written.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from reconciler.config.scalars import resolve_plain
-from reconciler.errors import Path, Problem, SourceMap
+from reconciler.config.load import resolve_plain
+from reconciler.errors import Path, Problem, SourceMap, shown
 
-_REFERENCE = re.compile(r"\$(\$)?\{(?:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|([^}]*)\}?)")
+_REFERENCE = re.compile(r"\$(\$)?\{(?:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|[^}]*\}?)")
 
 
 def interpolate(
@@ -50,15 +51,18 @@ def interpolate(
 
 def _substitute(text: str, environ: Mapping[str, str], report: Any) -> str:
     def substitute(match: re.Match[str]) -> str:
-        escaped, name, default, malformed = match.groups()
+        escaped, name, default = match.groups()
         if escaped:
             return match.group(0)[1:]
         if name is None:
+            written = match.group(0)
+            unclosed = "" if written.endswith("}") else " (no closing '}')"
             report(
                 "env.syntax",
-                f"malformed reference ${{{malformed}}}: expected ${{NAME}} or ${{NAME:-default}}",
+                f"malformed reference {shown(written)}{unclosed}:"
+                " expected ${NAME} or ${NAME:-default}",
             )
-            return match.group(0)
+            return written
         found = environ.get(name)
         if found:
             return found

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -19,17 +20,30 @@ from typing import Any
 
 from ruamel.yaml import CSafeLoader
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import Resolver
 from ruamel.yaml.tag import Tag
 
 from reconciler.collector import gc_paused
-from reconciler.config.scalars import MAP, MERGE, SEQ, STR, typed
+from reconciler.config.scalars import MAP, MERGE, SEQ, STR, Scalar, typed
 from reconciler.errors import Location, Path, Problem, SourceMap, dotted
 
 ALIAS_BUDGET = 100_000
 """Nodes that aliases may add beyond what the text itself could hold (one node per character)."""
+
+MAX_DEPTH = 100
+"""Lists and mappings nested in one another, at most (a config needs 4).
+
+The C composer recurses once per level on the C stack and crashes the process (SIGSEGV) at about
+26,000 levels with an 8 MiB stack, far less in a thread; 100 leaves a wide margin on both sides.
+"""
+
+# A block collection's line starts with indentation and ``- ``/``? ``/``: `` indicators; YAML (1.1,
+# as libyaml reads it) breaks lines at any of these characters.
+_LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
+_PREFIX = "[ \t?:-]{%d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +92,13 @@ def parse_text(text: str, file: str) -> ParsedFile:
     """Parse YAML ``text`` that came from ``file``."""
     builder = _Builder(file, limit=len(text) + ALIAS_BUDGET)
     with gc_paused():
+        deep = _too_deep(text)
+        if deep is not None:
+            message = (
+                f"lists and mappings nest more than {MAX_DEPTH} levels deep here (a config"
+                " needs 4); refusing to read the file"
+            )
+            return _failed(file, "yaml.nesting", message, deep.line + 1, deep.column + 1)
         try:
             node = _Loader(text).get_single_node()
         except YAMLError as error:
@@ -107,6 +128,18 @@ _IMPLICIT = {
     for first, resolvers in Resolver.yaml_implicit_resolvers.items()
 }
 _STR, _SEQ, _MAP = _TAGS[STR], _TAGS[SEQ], _TAGS[MAP]
+
+
+def resolve_plain(text: str) -> Scalar:
+    """The value ``text`` has written as a plain (unquoted) scalar in a file.
+
+    The loader's own resolver, so a plain ``${VAR}`` is typed after interpolation exactly as
+    its text written literally: ``1_0`` is 10 either way, ``0b11`` is 3, ``yes`` a string.
+    """
+    for tag, regexp in _IMPLICIT.get(text[:1], ()):
+        if regexp.match(text):
+            return typed(tag.suffix, text)
+    return text
 
 
 class _Loader(CSafeLoader):
@@ -255,6 +288,47 @@ class _Builder:
             " (an alias bomb?); refusing to expand it"
         )
         return self._problem("yaml.alias-budget", message, node, path)
+
+
+def _too_deep(text: str) -> Any:
+    """The start mark of the first collection nested deeper than `MAX_DEPTH`, else ``None``.
+
+    Composing recurses in C, so the depth is bounded before. A cheap bound first: flow nesting is
+    at most the number of ``[`` and ``{``; block nesting grows by at most two levels per column
+    of a line's indentation-and-indicator prefix. Only a text whose bound exceeds the limit (or
+    whose prefix is long: deep indentation in a block scalar) is walked as parser events, which
+    do not recurse and give the exact depth.
+    """
+    flow = text.count("[") + text.count("{")
+    longest = (MAX_DEPTH - flow) // 2 - 1  # the prefix a line may have with the bound in limit
+    if longest >= 0 and not _long_prefix(text, longest + 1):
+        return None
+    parser = CSafeLoader(text)
+    depth = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except YAMLError:
+        return None  # composing reports it, having reached it first as well
+    return None
+
+
+def _long_prefix(text: str, length: int) -> bool:
+    """Whether a line starts with ``length`` characters of indentation and indicators.
+
+    One search per line break the text holds, each led by that literal character: a regex
+    that starts with a literal scans at C speed, one with an alternation ten times slower.
+    """
+    prefix = _PREFIX % length
+    if re.match(prefix, text):
+        return True
+    return any(b in text and re.search(re.escape(b) + prefix, text) for b in _LINE_BREAKS)
 
 
 def _failed(file: str, code: str, message: str, line: int = 1, column: int = 1) -> ParsedFile:

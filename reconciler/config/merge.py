@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
 
-from reconciler.errors import Location, Path, Problem, SourceMap
+from reconciler.errors import Location, Path, Problem, SourceMap, shown
 
 SECTIONS = ("providers", "connections", "profiles")
 _KIND = {"providers": "provider", "connections": "connection", "profiles": "profile"}
@@ -99,7 +99,7 @@ def _merge_settings(
             target[key] = value
         elif seen[key][0] != value:
             first = _cite(seen[key][1].locate(path))
-            message = f"settings.{key} is {value!r} here but {seen[key][0]!r} at {first}"
+            message = f"settings.{key} is {shown(value)} here but {shown(seen[key][0])} at {first}"
             yield part.sources.problem("settings.conflict", message, path)
 
 

@@ -2,12 +2,13 @@
 
 It answers one question per item: is it certainly valid? ``True`` only where jsonschema would find
 nothing wrong (a property test holds it to that); ``False`` sends the item to jsonschema, which
-then words every message. Enums and the name pattern are read from the schema itself.
+then words every message. Enums, patterns and lengths are read from the schema itself.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +26,25 @@ class Precheck:
         self._sources = frozenset(defs["profile"]["properties"]["source"]["enum"])
         settings = schema["properties"]["settings"]["properties"]
         self._settings = {key: frozenset(value["enum"]) for key, value in settings.items()}
-        self._url = re.compile(defs["provider"]["properties"]["base_url"]["pattern"]).match
+        provider = defs["provider"]["properties"]
+        self._url = re.compile(provider["base_url"]["pattern"]).match
+        self._url_length = provider["base_url"]["maxLength"]
+        self._control = re.compile(defs["line"]["not"]["pattern"]).search
+        self._nul = re.compile(defs["text"]["not"]["pattern"]).search
+        self.reference = self._line(defs["reference"]["maxLength"], required=True)
+        self._credential = self._line(None, required=True)
+        profile = defs["profile"]["properties"]
+        text = self._text(defs["text"]["maxLength"])
+        self._profile_fields: dict[str, Check] = {
+            "provider": self.reference,
+            "model": self._line(profile["model"]["maxLength"], required=True),
+            "provider_connection": self.reference,
+            "label": self._line(profile["label"]["maxLength"]),
+            "description": text,
+            "system_prompt": text,
+            "temperature": _temperature,
+            "max_tokens": _max_tokens,
+        }
         self.sections: dict[str, Check] = {
             "providers": self.provider,
             "connections": self.connection,
@@ -33,7 +52,20 @@ class Precheck:
         }
 
     def name(self, name: Any) -> bool:
-        return type(name) is str and self._name(name) is not None
+        return type(name) is str and self._name(name) is not None and self._control(name) is None
+
+    def _line(self, limit: int | None, *, required: bool = False) -> Check:
+        """A single-line string of at most ``limit`` characters (``None``: any length)."""
+        shortest = 1 if required else 0
+        longest = sys.maxsize if limit is None else limit
+        control = self._control
+        return lambda value: (
+            type(value) is str and shortest <= len(value) <= longest and control(value) is None
+        )
+
+    def _text(self, limit: int) -> Check:
+        nul = self._nul
+        return lambda value: type(value) is str and len(value) <= limit and nul(value) is None
 
     def top(self, document: dict[str, Any]) -> bool:
         """The document without its sections' items: version, settings, known keys."""
@@ -63,6 +95,8 @@ class Precheck:
             if key == "base_url":
                 if type(value) is not str or self._url(value) is None:
                     return False
+                if len(value) > self._url_length or self._control(value) is not None:
+                    return False
             elif key == "enabled":
                 if type(value) is not bool:
                     return False
@@ -71,7 +105,7 @@ class Precheck:
         return True
 
     def connection(self, item: Any) -> bool:
-        if type(item) is not dict or len(item) != 2 or not _reference(item.get("provider")):
+        if type(item) is not dict or len(item) != 2 or not self.reference(item.get("provider")):
             return False
         auth = item.get("auth")
         if type(auth) is not dict or not _one_of(auth.get("type"), self._auth_types):
@@ -80,16 +114,17 @@ class Precheck:
         if credential is None:
             return len(auth) == 1 and auth["type"] != "api_key"
         return (
-            len(auth) == 2 and _reference(credential) and auth["type"] not in ("platform", "none")
+            len(auth) == 2
+            and self._credential(credential)
+            and auth["type"] not in ("platform", "none")
         )
 
     def profile(self, item: Any) -> bool:
-        if type(item) is not dict:
+        if type(item) is not dict or "provider" not in item or "model" not in item:
             return False
-        if not _reference(item.get("provider")) or not _reference(item.get("model")):
-            return False
+        fields = self._profile_fields
         for key, value in item.items():
-            check = _PROFILE_FIELDS.get(key)
+            check = fields.get(key)
             if check is None:
                 if key != "source" or not _one_of(value, self._sources):
                     return False
@@ -107,29 +142,9 @@ MAX_TOKENS = 2_147_483_647
 """The schema's maximum: a database INTEGER."""
 
 
-def _reference(value: Any) -> bool:
-    return type(value) is str and value != ""
-
-
-def _string(value: Any) -> bool:
-    return type(value) is str
-
-
 def _temperature(value: Any) -> bool:
     return type(value) in (int, float) and 0 <= value <= 2
 
 
 def _max_tokens(value: Any) -> bool:
     return type(value) is int and 0 < value <= MAX_TOKENS
-
-
-_PROFILE_FIELDS: dict[str, Check] = {
-    "provider": _reference,
-    "model": _reference,
-    "provider_connection": _reference,
-    "label": _string,
-    "description": _string,
-    "system_prompt": _string,
-    "temperature": _temperature,
-    "max_tokens": _max_tokens,
-}

@@ -4,11 +4,10 @@ ruamel's resolver (used by the C loader) follows YAML 1.2 for the cases that bit
 ``true``/``false`` (any case) are booleans, ``yes``/``on``/``no`` stay strings, ``0o17`` is octal,
 ``1:20`` is a string. It also accepts ``_`` in numbers and ``0b`` binary, and resolves plain dates
 as timestamps; a timestamp is kept as its text, so every value stays JSON-compatible.
+Which tag a plain scalar gets is the loader's business (`reconciler.config.load.resolve_plain`).
 """
 
 from __future__ import annotations
-
-import re
 
 STR = "tag:yaml.org,2002:str"
 INT = "tag:yaml.org,2002:int"
@@ -22,20 +21,6 @@ MAP = "tag:yaml.org,2002:map"
 Scalar = str | int | float | bool | None
 
 _SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf")}
-
-# YAML 1.2 core schema, for plain scalars whose text came from ${VAR} interpolation.
-_CORE = (
-    (re.compile(r"^(?:~|null|Null|NULL|)$"), NULL),
-    (re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), BOOL),
-    (re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), INT),
-    (
-        re.compile(
-            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-        ),
-        FLOAT,
-    ),
-)
 
 
 def typed(tag: str, text: str) -> Scalar:
@@ -51,14 +36,6 @@ def typed(tag: str, text: str) -> Scalar:
         return text.lower() in ("true", "yes", "on", "y")
     if tag == NULL:
         return None
-    return text
-
-
-def resolve_plain(text: str) -> Scalar:
-    """The YAML 1.2 core-schema value of a plain (unquoted) scalar's text."""
-    for pattern, tag in _CORE:
-        if pattern.match(text):
-            return typed(tag, text)
     return text
 
 

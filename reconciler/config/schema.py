@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from reconciler.config.precheck import Precheck
-from reconciler.errors import Location, Path, Problem, SourceMap, dotted
+from reconciler.errors import Location, Path, Problem, SourceMap, dotted, shown
 from reconciler.schema_files import load_schema
 
 if TYPE_CHECKING:
@@ -60,7 +61,8 @@ def check_schema(document: dict[str, Any], sources: SourceMap, file: str) -> lis
     if suspects is None:
         return []
     errors = validator().iter_errors(suspects)
-    return [problem for error in errors for problem in _problems(error, sources, file)]
+    # A name can break several keywords of one rule (pattern and control characters): once.
+    return list(dict.fromkeys(p for error in errors for p in _problems(error, sources, file)))
 
 
 def _suspects(document: dict[str, Any]) -> dict[str, Any] | None:
@@ -91,7 +93,7 @@ def _problems(error: ValidationError, sources: SourceMap, file: str) -> Iterable
     elif "propertyNames" in schema_path:
         name = str(error.instance)
         message = (
-            f"name {name!r} is not a lowercase DNS label "
+            f"name {shown(name)} is not a lowercase DNS label "
             "(a-z, 0-9 and '-', at most 63 characters, starting and ending with a letter or digit)"
         )
         yield _at(sources, file, "schema.propertyNames", message, (*path, name), key=True)
@@ -99,21 +101,69 @@ def _problems(error: ValidationError, sources: SourceMap, file: str) -> Iterable
         yield _missing(error, path, schema_path, sources, file)
     elif keyword == "not" and "then" in schema_path:
         auth_type = instance.get("type")
-        message = f"auth type {auth_type!r} takes no 'credential'; remove it"
+        message = f"auth type {shown(auth_type)} takes no 'credential'; remove it"
         code = "auth.credential-not-allowed"
         yield _at(sources, file, code, message, (*path, "credential"), key=True)
-    elif keyword == "enum":
-        choices: Any = error.validator_value
-        message = error.message + _did_you_mean(instance, choices)
-        yield _at(sources, file, "schema.enum", message, path)
+    elif keyword == "not":
+        yield _at(sources, file, "schema.control-character", _control(error), path)
     elif keyword == "pattern" and path[-1:] == ("base_url",):
-        message = f"{instance!r} is not a URL: expected http:// or https://, no spaces"
+        message = f"{shown(instance)} is not a URL: expected http:// or https://, no spaces"
         yield _at(sources, file, "schema.pattern", message, path)
-    elif keyword == "const":
-        message = f"expected {error.validator_value!r}, got {instance!r}"
-        yield _at(sources, file, "schema.const", message, path)
     else:
-        yield _at(sources, file, f"schema.{keyword}", error.message, path)
+        yield _at(sources, file, f"schema.{keyword}", _message(error), path)
+
+
+_TYPES = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "a mapping",
+    "array": "a list",
+    "null": "null",
+}
+
+
+def _message(error: ValidationError) -> str:
+    """jsonschema's message, with values in YAML's spelling and long ones cut."""
+    keyword = str(error.validator)
+    instance: Any = error.instance
+    bound: Any = error.validator_value
+    value = shown(instance)
+    if keyword == "type":
+        kinds = [bound] if isinstance(bound, str) else list(bound)
+        return f"expected {' or '.join(_TYPES.get(kind, kind) for kind in kinds)}, got {value}"
+    if keyword == "enum":
+        choices = ", ".join(shown(choice) for choice in bound)
+        return f"{value} is not one of {choices}{_did_you_mean(instance, bound)}"
+    if keyword == "const":
+        return f"expected {shown(bound)}, got {value}"
+    if keyword == "minLength" and bound == 1:
+        return "must not be empty"
+    wording = {
+        "minimum": f"{value} is less than the minimum of {shown(bound)}",
+        "maximum": f"{value} is more than the maximum of {shown(bound)}",
+        "exclusiveMinimum": f"{value} must be more than {shown(bound)}",
+        "minLength": f"{value} is shorter than {bound:,} characters",
+        "maxLength": f"{value} is longer than {bound:,} characters, the most every database holds",
+    }
+    return wording.get(keyword, error.message)
+
+
+def _control(error: ValidationError) -> str:
+    """Which character a ``not: {pattern}`` rule found, and where in the string."""
+    instance = str(error.instance)
+    rule: Any = error.validator_value
+    found = re.search(rule["pattern"], instance)
+    index = found.start() if found else 0
+    char = instance[index : index + 1]
+    where = f"character {index + 1:,} of {shown(instance)}"
+    if char == "\0":
+        return f"a NUL character (U+0000) at {where}: PostgreSQL cannot store it; remove it"
+    return (
+        f"the control or invisible character U+{ord(char or ' '):04X} at {where}: a single-line"
+        " value takes none (line breaks belong in description or system_prompt)"
+    )
 
 
 def _missing(
@@ -122,7 +172,7 @@ def _missing(
     if "then" in schema_path:
         instance: Any = error.instance
         message = (
-            f"auth type {instance.get('type')!r} requires 'credential': the name of a"
+            f"auth type {shown(instance.get('type'))} requires 'credential': the name of a"
             " vault secret, e.g. credential/openai/api_key"
         )
         return _at(sources, file, "auth.credential-required", message, path, key=True)
@@ -139,7 +189,7 @@ def _unknown_keys(
         if key in known:
             continue
         hint = _did_you_mean(key, known) or f" (expected one of: {', '.join(known)})"
-        message = f"unknown key {key!r}{hint}"
+        message = f"unknown key {shown(key)}{hint}"
         yield _at(sources, file, "schema.additionalProperties", message, (*path, key), key=True)
 
 
@@ -147,7 +197,7 @@ def _did_you_mean(value: Any, choices: Iterable[Any]) -> str:
     if not isinstance(value, str):
         return ""
     close = difflib.get_close_matches(value, [str(c) for c in choices], n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return f"; did you mean {shown(close[0])}?" if close else ""
 
 
 def _at(

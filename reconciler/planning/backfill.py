@@ -6,7 +6,17 @@ The derivation reads the profile's provider and the effective inference mode, ne
 from __future__ import annotations
 
 from reconciler.canonical import PLATFORM_PROVIDERS
-from reconciler.model import Auth, Connection, InferenceMode, Kind, ManagedBy, Profile, Provider
+from reconciler.errors import shown
+from reconciler.model import (
+    NAME_LENGTH,
+    Auth,
+    Connection,
+    InferenceMode,
+    Kind,
+    ManagedBy,
+    Profile,
+    Provider,
+)
 from reconciler.planning.draft import Draft
 from reconciler.planning.guard import Referrers
 from reconciler.planning.plan import Blocked, Reason
@@ -68,12 +78,42 @@ def backfill(draft: Draft) -> None:
         derived = derived_for[provider]
         if derived is None:
             continue  # an unknown provider: the reference check reports it
+        if not _storable(derived.name):
+            _refuse_name(draft, profile, derived)
+            continue
         if (derived.name, provider) not in settled:
             if not _settle(draft, profile, derived):
                 continue  # refused for this profile, with its own blocked entry
             settled.add((derived.name, provider))
         filled = with_connection(profile, derived.name, profile.managed_by)
         draft.touch(Kind.PROFILE, filled, Reason.BACKFILL)
+
+
+def _storable(name: str) -> bool:
+    """Whether a name column holds ``name`` as it is: within its length, printable only."""
+    return len(name) <= NAME_LENGTH and name.isprintable()
+
+
+def _refuse_name(draft: Draft, profile: Profile, derived: Connection) -> None:
+    """A legacy provider's name makes a derived name no row can have: refuse, never write it."""
+    name = derived.name
+    why = (
+        f"more than the {NAME_LENGTH} characters a name holds"
+        if len(name) > NAME_LENGTH
+        else "it holds a control or invisible character"
+    )
+    draft.refuse(
+        Blocked(
+            Kind.PROFILE,
+            profile.name,
+            draft.action(Kind.PROFILE, profile.name),
+            "backfill.derived-name",
+            f"profile {profile.name} needs a derived connection for provider"
+            f" {shown(profile.provider)}, but its name would be {shown(name)}: {why};"
+            " declare provider_connection for the profile",
+            connection=name,
+        )
+    )
 
 
 def _settle(draft: Draft, profile: Profile, derived: Connection) -> bool:

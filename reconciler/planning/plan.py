@@ -65,9 +65,9 @@ class Change(NamedTuple):
 class Blocked:
     """A change a guard refused; a plan with any blocked entry applies nothing.
 
-    ``code`` is ``delete.referenced``, ``delete.canonical`` or ``backfill.conflict``;
-    ``referenced_by`` lists every surviving row that references a refused delete;
-    ``connection`` is the derived connection name of a ``backfill.conflict``.
+    ``code`` is ``delete.referenced``, ``delete.canonical``, ``backfill.conflict`` or
+    ``backfill.derived-name``; ``referenced_by`` lists every surviving row that references a
+    refused delete; ``connection`` is the derived connection name of a ``backfill.*`` entry.
     """
 
     kind: Kind

@@ -8,9 +8,10 @@ the few cases a user can act on and raises `reconciler.errors.DatabaseError` fro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import URL, exc, make_url
@@ -30,6 +31,12 @@ class _Case:
     patterns: tuple[str, ...]  # searched in the lower-cased message of the other drivers
 
 
+_LOST = frozenset({2006, 2013})
+"""MySQL's "server has gone away" and "lost connection": also what a client sees when the server
+drops a statement over its ``max_allowed_packet`` (it closes the connection mid-write)."""
+LARGE_STATEMENT = 1024 * 1024
+"""Bytes past which a lost connection during the statement is reported as its size."""
+
 _CASES = (
     _Case(
         "authentication failed for {url}: {reason} (check the user and password)",
@@ -48,7 +55,7 @@ _CASES = (
     ),
     _Case(
         "database server unreachable at {url}: {reason}",
-        frozenset({2003, 2005, 2006, 2013}),
+        frozenset({2003, 2005}) | _LOST,
         ("connection refused", "timeout expired", "resolve host", "translate host", "connect to"),
     ),
     _Case(
@@ -59,6 +66,17 @@ _CASES = (
 )
 _PERMISSION = _CASES[1]
 _OTHER = _Case("database error on {url}: {reason}", frozenset(), ())
+_PACKET = _Case(
+    "the database server at {url} refused a statement of about {size} ({reason}), as it does past"
+    " its max_allowed_packet: raise max_allowed_packet on the server; nothing was written",
+    frozenset({1153, 1301}),
+    ("max_allowed_packet",),
+)
+_DATA = _Case(
+    "the database at {url} refused a value: {reason}; nothing was written",
+    frozenset({1264, 1366, 1406, 3140}),
+    ("cannot contain nul", "value too long for type", "invalid byte sequence"),
+)
 
 
 # How SQLAlchemy splits a URL's user info: the password runs from the user name's ':' to the
@@ -128,9 +146,33 @@ def scrub(text: str, url: URL) -> str:
 
 def describe(error: exc.DBAPIError, url: URL) -> str:
     """One line saying what went wrong with ``url``: the case, the driver's reason, a hint."""
+    error = _first(error)
     reason = _reason(error.orig)
     case = _case(error.orig, reason.lower())
-    return scrub(case.template.format(url=redact(url), reason=reason), url)
+    size = _statement_size(error)
+    if _mysql_code(error.orig) in _LOST and size >= LARGE_STATEMENT:
+        case = _PACKET
+    text = case.template.format(url=redact(url), reason=reason, size=f"{size / 2**20:.1f} MiB")
+    return scrub(text, url)
+
+
+def _first(error: exc.DBAPIError) -> exc.DBAPIError:
+    """The driver error that started it all: a statement the server refused (MySQL's 1153) and
+    then drops the connection, so the rollback fails with 2006, which Python raises last."""
+    first, current = error, error.__context__
+    while current is not None:
+        if isinstance(current, exc.DBAPIError):
+            first = current
+        current = current.__context__
+    return first
+
+
+def _statement_size(error: exc.DBAPIError) -> int:
+    """About how many bytes the failed statement sent: its SQL and parameters as text."""
+    params: Any = error.params
+    rows = params if isinstance(params, list | tuple) else [params]
+    values = (v for row in rows if isinstance(row, Mapping) for v in row.values())
+    return len(error.statement or "") + sum(len(str(v).encode()) for v in values)
 
 
 @contextmanager
@@ -144,9 +186,12 @@ def translated(url: URL) -> Iterator[None]:
 
 def _case(orig: BaseException | None, message: str) -> _Case:
     code = _mysql_code(orig)
-    if getattr(orig, "sqlstate", None) == "42501":  # PostgreSQL's insufficient_privilege
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    if sqlstate == "42501":  # PostgreSQL's insufficient_privilege
         return _PERMISSION
-    for case in _CASES:
+    if sqlstate.startswith("22"):  # PostgreSQL's data exceptions
+        return _DATA
+    for case in (*_CASES, _PACKET, _DATA):
         if code in case.mysql_codes:
             return case
         if code is None and any(re.search(pattern, message) for pattern in case.patterns):

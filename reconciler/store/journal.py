@@ -63,7 +63,7 @@ def fitted(document: Mapping[str, Any], limit: int | None) -> Mapping[str, Any]:
     """The plan document, or its counts without row-level changes beyond ``limit`` bytes."""
     if limit is None:
         return document
-    size = len(json.dumps(document, ensure_ascii=False).encode("utf-8"))
+    size = len(json.dumps(document))  # as the JSON column sends it: ASCII, "\ud83d" per surrogate
     if size <= limit:
         return document
     changes = document.get("changes", ())

@@ -29,6 +29,7 @@ NAMING_CONVENTION: dict[str, str] = {
 }
 
 MANAGED_BY_VALUES = tuple(member.value for member in ManagedBy)
+ACTOR_LENGTH = 255
 
 metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -116,7 +117,7 @@ reconcile_journal = sa.Table(
     metadata,
     sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
     sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False, server_default=_now()),
-    sa.Column("actor", sa.String(255), nullable=False),
+    sa.Column("actor", sa.String(ACTOR_LENGTH), nullable=False),
     sa.Column("tool_version", sa.String(64), nullable=False),
     sa.Column("config_digest", sa.String(80), nullable=False),
     sa.Column("state_before", sa.String(80), nullable=False),

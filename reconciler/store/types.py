@@ -14,10 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 
-from reconciler.model import Auth, ManagedBy
+from reconciler.model import NAME_LENGTH, Auth, ManagedBy
 
 MYSQL = ("mysql", "mariadb")
-NAME_LENGTH = 255
 
 
 def name_type() -> sa.types.TypeEngine[str]:

@@ -294,3 +294,39 @@ def test_as_a_real_process_without_traceback(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert f"{path}:3:1: error [yaml.syntax]" in result.stdout
+
+
+DEEP = {
+    "flow lists": ("version: 1\nx: " + "[" * 50_000 + "]" * 50_000 + "\n", 2, 103),
+    "flow mappings": ("version: 1\nx: " + "{a: " * 50_000 + "}" * 50_000 + "\n", 2, 400),
+    "compact block lists": ("version: 1\nx:\n" + "- " * 50_000 + "y\n", 3, 199),
+    "block indentation": (
+        "version: 1\n" + "".join(" " * i + "a:\n" for i in range(150)) + " " * 150 + "b\n",
+        102,
+        101,
+    ),
+    "block indentation, CR line breaks": (
+        "version: 1\r" + "".join(" " * i + "a:\r" for i in range(150)) + " " * 150 + "b\r",
+        102,
+        101,
+    ),
+    "block and flow mixed": ("version: 1\nx:\n" + "- " * 60 + "[" * 50_000 + "\n", 3, 160),
+}
+
+
+@pytest.mark.parametrize(("text", "line", "column"), DEEP.values(), ids=DEEP.keys())
+def test_deep_nesting_is_a_located_error_not_a_crash(
+    tmp_path: Path, text: str, line: int, column: int
+) -> None:
+    """ruamel's C composer recurses per level and used to die of SIGSEGV (exit 139)."""
+    path = write(tmp_path, text.encode())  # bytes: CR line breaks stay as written
+    result = subprocess.run(
+        [sys.executable, "-m", "reconciler", "validate", "-f", path],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert result.returncode == 1, result.stderr
+    assert f"{path}:{line}:{column}: error [yaml.nesting] " in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr

@@ -171,3 +171,34 @@ def test_no_hand_back_when_the_profile_derives_another_name() -> None:
     state = db(conn("openai-personal", "openai", by=CONFIG), prof("x", "openai", "openai-personal"))
     plan = make_plan(config(mode="managed"), state)
     assert [(b.name, b.code) for b in plan.blocked] == [("openai-personal", "delete.referenced")]
+
+
+@pytest.mark.parametrize(
+    ("provider", "why"),
+    [
+        ("p" * 247, "(256 characters): more than the 255 characters a name holds"),
+        ("語" * 250, "(259 characters): more than the 255 characters a name holds"),
+        ("old\tone", '"old\\tone-personal": it holds a control or invisible character'),
+    ],
+)
+def test_a_derived_name_no_column_holds_blocks_the_profile(provider: str, why: str) -> None:
+    """A legacy provider's name makes ``<P>-personal`` unstorable: blocked, never written."""
+    state = db(prov(provider), prof("legacy", provider))
+    for desired in (config(), config(prof("legacy", provider))):
+        plan = make_plan(desired, state)
+        (blocked,) = plan.blocked
+        assert (blocked.kind, blocked.name, blocked.code) == (
+            Kind.PROFILE,
+            "legacy",
+            "backfill.derived-name",
+        )
+        assert blocked.connection == f"{provider}-personal"
+        assert why in blocked.message
+        assert all(change.kind is not Kind.CONNECTION for change in plan.changes)
+
+
+def test_a_derived_name_of_exactly_255_characters_is_derived() -> None:
+    provider = "p" * 246
+    plan = make_plan(config(), db(prov(provider), prof("legacy", provider)))
+    assert plan.blocked == ()
+    assert change(plan, "connection", f"{provider}-personal").after is not None

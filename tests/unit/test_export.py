@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from hypothesis import strategies as st
 
 from reconciler import canonical
 from reconciler.config import load_config
+from reconciler.config.schema import config_schema
 from reconciler.config.write import render_config
 from reconciler.errors import Location
 from reconciler.export import declared_fields, export_state, inference_mode
@@ -127,16 +129,20 @@ def test_a_legacy_name_is_left_out_with_a_warning() -> None:
 texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=40).filter(
     lambda text: secret_kind(text) is None  # a secret-looking value is an error of its own
 )
+# What the schema lets a config hold: no control characters on one line, no NUL anywhere.
+_CONTROL = re.compile(config_schema()["$defs"]["line"]["not"]["pattern"])
+lines = texts.filter(lambda text: _CONTROL.search(text) is None)
+prose = texts.filter(lambda text: "\0" not in text)
 profiles = st.builds(
     Profile,
     name=st.just("p"),
     provider=st.just("openai"),
-    model=texts.filter(bool),
+    model=lines.filter(bool),
     provider_connection=st.none() | st.just("openai-managed"),
     source=st.none() | st.sampled_from(["managed", "user"]),
-    label=st.none() | texts,
-    description=st.none() | texts,
-    system_prompt=st.none() | texts,
+    label=st.none() | lines,
+    description=st.none() | prose,
+    system_prompt=st.none() | prose,
     temperature=st.none() | st.floats(0, 2),
     max_tokens=st.none() | st.integers(1, 2**31 - 1),
 )

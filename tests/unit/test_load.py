@@ -5,8 +5,10 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from reconciler.config.load import parse_text, read_file
+from reconciler.config.load import MAX_DEPTH, parse_text, read_file
 from reconciler.errors import Location
 
 
@@ -140,3 +142,50 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.yaml"
     path.write_bytes("\ufeffversion: 1\n".encode())
     assert read_file(path).document == {"version": 1}
+
+
+def _block(ops: list[str], indent: int) -> str:
+    """A node nested as ``ops`` says, on its own lines at ``indent``."""
+    pad = " " * indent
+    if not ops:
+        return f"{pad}v\n"
+    if ops[0] == "map":
+        return f"{pad}k:\n" + _block(ops[1:], indent + 1)
+    if ops[0] == "seq":
+        return f"{pad}-\n" + _block(ops[1:], indent + 1)
+    if ops[0] == "compact-seq":
+        return f"{pad}- " + _block(ops[1:], indent + 2).lstrip(" ")
+    return f"{pad}{_flow(ops)}\n"
+
+
+def _flow(ops: list[str]) -> str:
+    if not ops:
+        return "v"
+    inner = _flow(ops[1:])
+    return f"[{inner}]" if ops[0] == "flow-seq" else f"{{k: {inner}}}"
+
+
+NESTING = st.tuples(
+    st.lists(st.sampled_from(["map", "seq", "compact-seq"]), max_size=110),
+    st.lists(st.sampled_from(["flow-seq", "flow-map"]), max_size=110),
+).map(lambda parts: parts[0] + parts[1])
+
+
+@settings(max_examples=300)
+@given(NESTING)
+def test_nesting_is_refused_exactly_past_the_limit(ops: list[str]) -> None:
+    """The cheap bound never lets a too-deep text through, nor refuses one within the limit."""
+    parsed = parse_text("version: 1\nx:\n" + _block(ops, 1), "f.yaml")
+    depth = 1 + len(ops)  # the top mapping holds x
+    refused = [p for p in parsed.problems if p.code == "yaml.nesting"]
+    assert bool(refused) == (depth > MAX_DEPTH)
+    assert parsed.problems == tuple(refused)
+
+
+def test_brackets_and_deep_indentation_in_text_are_not_nesting() -> None:
+    prompt = "".join(f"{' ' * 60}[{{( line {n}\n" for n in range(200))
+    text = f"version: 1\np:\n  quoted: '{'[' * 300}'\n  prompt: |\n{prompt}"
+    parsed = parse_text(text, "f.yaml")
+    assert parsed.problems == ()
+    assert parsed.document is not None
+    assert parsed.document["p"]["prompt"].count("[") == 200

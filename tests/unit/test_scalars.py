@@ -4,7 +4,8 @@ import math
 
 import pytest
 
-from reconciler.config.scalars import BOOL, FLOAT, INT, NULL, STR, resolve_plain, typed
+from reconciler.config.load import resolve_plain
+from reconciler.config.scalars import BOOL, FLOAT, INT, NULL, STR, typed
 
 
 @pytest.mark.parametrize(
@@ -36,8 +37,18 @@ def test_nan() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("4096", 4096), ("0.7", 0.7), ("true", True), ("", None), ("yes", "yes"), ("1:20", "1:20")],
+    [
+        ("4096", 4096),
+        ("0.7", 0.7),
+        ("true", True),
+        ("", None),
+        ("yes", "yes"),
+        ("1:20", "1:20"),
+        ("1_0", 10),
+        ("0b11", 3),
+        ("2024-01-01", "2024-01-01"),
+    ],
 )
-def test_resolve_plain_is_yaml_12_core(text: str, value: object) -> None:
+def test_resolve_plain_types_as_the_loader_does(text: str, value: object) -> None:
     assert resolve_plain(text) == value
     assert type(resolve_plain(text)) is type(value)

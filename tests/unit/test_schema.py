@@ -145,3 +145,69 @@ def test_schema_enums_match_the_model() -> None:
     assert tuple(defs["provider"]["properties"]["type"]["enum"]) == PROVIDER_TYPES
     assert tuple(defs["auth"]["properties"]["type"]["enum"]) == AUTH_TYPES
     assert tuple(defs["profile"]["properties"]["source"]["enum"]) == PROFILE_SOURCES
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("version: true\n", "expected 1, got true"),
+        (
+            "version: 1\nsettings: {deployment: null}\n",
+            "null is not one of 'self-hosted', 'platform'",
+        ),
+        (
+            "version: 1\nprofiles:\n  a: {provider: openai, model: m, max_tokens: {a: null}}\n",
+            "expected an integer, got {a: null}",
+        ),
+        (
+            "version: 1\nprofiles:\n  a: {provider: openai, model: m, label: [yes, 1.5, ~]}\n",
+            "expected a string, got ['yes', 1.5, null]",
+        ),
+        (
+            "version: 1\nprofiles:\n  a: {provider: openai, model: m, temperature: 2.5}\n",
+            "2.5 is more than the maximum of 2",
+        ),
+        (
+            "version: 1\nprofiles:\n  a: {provider: openai, model: m, max_tokens: 0}\n",
+            "0 must be more than 0",
+        ),
+        ("version: 1\nprofiles:\n  a: {provider: openai, model: ''}\n", "must not be empty"),
+        (
+            'version: 1\nprofiles:\n  a: {provider: openai, model: "m\\0"}\n',
+            'a NUL character (U+0000) at character 2 of "m\\0": PostgreSQL cannot store it;'
+            " remove it",
+        ),
+    ],
+)
+def test_messages_spell_values_as_yaml(text: str, message: str) -> None:
+    assert messages(text) == [message]
+
+
+def test_a_long_value_is_cut_in_its_message() -> None:
+    digits = "1" * 5_000  # beyond Python's int digit limit: read as text
+    (message,) = messages(
+        f"version: 1\nprofiles:\n  a: {{provider: openai, model: m, max_tokens: {digits}}}\n"
+    )
+    assert message == f"expected an integer, got '{'1' * 60}…' (5,000 characters)"
+
+
+def test_limits_fit_every_backend() -> None:
+    """Each limit against its column: names and model are VARCHAR(255) in characters on every
+    backend; label and base_url TEXT, 65,535 bytes on MySQL/MariaDB; prompts MEDIUMTEXT there,
+    and a row of two full prompts in 4-byte characters stays under half of 4 MiB, the smallest
+    default max_allowed_packet (MySQL 5.7; MariaDB's is 16 MiB, MySQL 8's 64 MiB)."""
+    from reconciler.store.tables import profiles, providers
+
+    defs = config_schema()["$defs"]
+    profile = defs["profile"]["properties"]
+    base_url = defs["provider"]["properties"]["base_url"]
+    assert defs["reference"]["maxLength"] <= profiles.c.name.type.length  # type: ignore[attr-defined]
+    assert profile["model"]["maxLength"] <= profiles.c.model.type.length  # type: ignore[attr-defined]
+    for limit, column in (
+        (profile["label"]["maxLength"], profiles.c.label),
+        (base_url["maxLength"], providers.c.base_url),
+    ):
+        assert column.type.__visit_name__ == "text"
+        assert limit * 4 <= 65_535
+    assert defs["text"]["maxLength"] * 4 <= 16_777_215
+    assert 2 * defs["text"]["maxLength"] * 4 <= 4 * 2**20 // 2
