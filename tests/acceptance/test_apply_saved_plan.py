@@ -241,7 +241,7 @@ OPENAI_KEY = "sk-proj-" + "Zq3vX9kLmP2wRt7YbN4cHs8JdF6gQa1E" * 2
     [
         (
             lambda d: d["config"]["profiles"]["writer"].update(temperature=99),
-            "error [schema.maximum] 99 is greater than the maximum of 2"
+            "error [schema.maximum] 99 is more than the maximum of 2"
             " (at config.profiles.writer.temperature)",
         ),
         (
