@@ -88,16 +88,24 @@ def test_plan_of_forged_rows_stays_framed_in_every_format(
 def test_apply_and_history_of_forged_rows_and_actor_stay_framed(
     database_url: str, tmp_path: Path
 ) -> None:
+    """A forged ``--actor`` is refused in a framed message; one an older tool journaled (plain
+    SQL here) is shown escaped by ``history``."""
     insert_forged_rows(database_url)
     config = tmp_path / "reconcile.yaml"
     config.write_text(CONFIG, encoding="utf-8")
     actor = "deploy\n::error::forged\x1b[2J"
-    applied = reconcile(
+    refused = reconcile(
         "apply", "-f", str(config), "--database-url", database_url, "--yes", "--actor", actor
+    )
+    assert refused.exit_code == 64, refused.output
+    assert_no_forged_command(refused.stdout + refused.stderr)
+    applied = reconcile(
+        "apply", "-f", str(config), "--database-url", database_url, "--yes", "--actor", "deploy"
     )
     assert applied.exit_code == 0, applied.output
     assert_no_forged_command(applied.stdout + applied.stderr)
     assert_terminal_safe(applied.stdout)
+    execute(database_url, "UPDATE reconcile_journal SET actor = :actor", params={"actor": actor})
     for flags in ((), ("--plan",), ("--format", "json", "--plan")):
         result = reconcile("history", "--database-url", database_url, *flags)
         assert result.exit_code == 0, result.output
