@@ -148,7 +148,7 @@ profiles = st.builds(
     profile=Profile("p", "1.0", "null", label="yes", description="${X}", system_prompt="a\n b\n")
 )
 def test_an_exported_profile_loads_back_as_itself(profile: Profile, tmp_path: Path) -> None:
-    exported = export_state(state(*SEEDED, profile))
+    exported = export_state(state(*SEEDED, Provider("1.0", "openai"), profile))
     file = tmp_path / "export.yaml"
     file.write_text(render_config(exported.document, "s.json").text, encoding="utf-8")
     loaded = load_config([str(file)], environ={})
