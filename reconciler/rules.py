@@ -258,6 +258,8 @@ REDACTED = "[redacted]"
 
 def secret_kind(text: str) -> str | None:
     """What kind of real secret ``text`` holds, if it looks like one; ``None`` otherwise."""
+    if len(text) < _SHORTEST or _CANDIDATE.search(text) is None:  # most values: no generator
+        return None
     return next((kind for kind, _span in _secrets(text)), None)
 
 
