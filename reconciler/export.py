@@ -2,11 +2,14 @@
 
 Every provider, connection and profile except the canonical rows, NULL fields left out, with the
 inference mode under which backfill derives the connections the profiles already use. A row the
-config cannot declare (a legacy name the schema rejects) is kept out of the document and written
-as a comment, with a warning: it stays in the database as it is, and the config may still
-reference it. Applying the export to the same database changes nothing but ownership (the rows
-are adopted), apart from profiles that have no ``provider_connection`` yet: those get the one that
-every plan derives.
+config cannot declare is kept out of the document and written as a comment, with a warning: a
+legacy name the schema rejects, or fields that the config's validation (schema and semantic
+rules, references checked against the database's rows as a plan checks them) refuses, such as a
+value that looks like a secret. It stays in the database as it is, and the config may still
+reference it. A comment never holds a secret: whatever looks like one is written ``[redacted]``.
+So the document always validates, and applying the export to the same database changes nothing
+but ownership (the rows are adopted), apart from profiles that have no ``provider_connection``
+yet: those get the one that every plan derives.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler import canonical
+from reconciler import canonical, rules
+from reconciler.config.convert import desired_state
 from reconciler.config.dump import DEFAULT_SCHEMA_REF
-from reconciler.config.schema import config_schema
+from reconciler.config.schema import check_schema, config_schema
 from reconciler.config.write import render_config
-from reconciler.errors import Level, Location, Problem
+from reconciler.errors import Level, Location, Problem, SourceMap
 from reconciler.model import DatabaseState, InferenceMode, Kind, Profile, Row
 from reconciler.planning import derive_connection
 from reconciler.store import open_engine, read_state, translated
@@ -34,19 +38,28 @@ _KINDS = {section: kind for kind, section in SECTIONS.items()}
 
 @dataclass(frozen=True)
 class Export:
-    """A config document, and the rows left out of it (by section and name)."""
+    """A config document, and the rows left out of it (by section and name), secrets redacted.
+
+    ``refused`` holds, for each row left out for its fields rather than its name, the problems
+    the config's validation found in it.
+    """
 
     document: dict[str, Any]
     left_out: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    refused: dict[tuple[str, str], tuple[Problem, ...]] = field(default_factory=dict)
 
     def warnings(
         self, file: str | None = None, lines: Mapping[tuple[str, str], int] | None = None
     ) -> tuple[Problem, ...]:
-        """One ``export.legacy-name`` warning per row left out, at its comment in ``file``."""
+        """One warning per row left out, at its comment in ``file``, in the order of the comments.
+
+        ``export.legacy-name`` for a name a config cannot declare, ``export.invalid-row`` for
+        fields the config's validation refuses.
+        """
         return tuple(
-            _legacy_name(section, name, file, (lines or {}).get((section, name)))
-            for section, rows in self.left_out.items()
-            for name in rows
+            _left_out_warning(section, name, self.refused.get((section, name)), file, lines or {})
+            for section in SECTIONS.values()
+            for name in sorted(self.left_out.get(section, {}))
         )
 
 
@@ -61,12 +74,48 @@ def export_state(state: DatabaseState) -> Export:
         for name in sorted(rows):
             if name in _canonical(kind):
                 continue
-            fields = declared_fields(rows[name])
+            fields = _fields(rows[name])
             if declarable.fullmatch(name):
                 document.setdefault(section, {})[name] = fields
             else:
                 left_out.setdefault(section, {})[name] = fields
-    return Export(document, left_out)
+    refused = _refused(document, state)
+    for section, name in refused:
+        left_out.setdefault(section, {})[name] = document[section].pop(name)
+    document = {key: _escaped(value) for key, value in document.items() if value != {}}
+    return Export(document, _redacted(_escaped(left_out)), _redacted_keys(refused))
+
+
+def _refused(
+    document: dict[str, Any], state: DatabaseState
+) -> dict[tuple[str, str], list[Problem]]:
+    """The errors of each row of ``document``, as the config's validation reports them.
+
+    The tiers `load_config` applies after parsing, and the references as a plan checks them
+    against the rows the database holds (the same rows after an apply of the export).
+    """
+    sources = SourceMap()
+    desired = desired_state(document)
+    problems = [
+        *check_schema(document, sources, "export"),
+        *rules.check(desired, sources),
+        *rules.reference_problems(
+            desired,
+            {**canonical.PROVIDERS, **state.providers},
+            {**canonical.CONNECTIONS, **state.connections},
+            sources,
+            unknown_level=Level.ERROR,
+        ),
+        *rules.secret_problems(document, sources),
+    ]
+    refused: dict[tuple[str, str], list[Problem]] = {}
+    for problem in problems:
+        section, name = (problem.path.split(".") + ["", ""])[:2]
+        if problem.is_error and section in _KINDS and name in document.get(section, {}):
+            found = refused.setdefault((section, name), [])
+            if all((p.code, p.path) != (problem.code, problem.path) for p in found):
+                found.append(problem)
+    return refused
 
 
 def inference_mode(state: DatabaseState) -> InferenceMode:
@@ -96,12 +145,35 @@ def _modes_deriving(state: DatabaseState, profile: Profile) -> list[InferenceMod
 
 def declared_fields(row: Row) -> dict[str, Any]:
     """The fields a config declares for ``row``: no name, no NULLs, no defaults; ``${`` escaped."""
+    escaped: dict[str, Any] = _escaped(_fields(row))
+    return escaped
+
+
+def _fields(row: Row) -> dict[str, Any]:
+    """The fields a config declares for ``row``, as the loader reads them back."""
     image = row.image()
     del image["name"]
     return {
-        key: _escaped(value)
+        key: value
         for key, value in image.items()
         if value is not None and _DEFAULTS.get(key, object()) != value
+    }
+
+
+def _redacted(value: Any) -> Any:
+    """``value`` with every key and string that looks like a secret redacted."""
+    if isinstance(value, str):
+        return rules.redact(value)
+    if isinstance(value, dict):
+        return {rules.redact(key): _redacted(item) for key, item in value.items()}
+    return value
+
+
+def _redacted_keys(
+    refused: Mapping[tuple[str, str], list[Problem]],
+) -> dict[tuple[str, str], tuple[Problem, ...]]:
+    return {
+        (section, rules.redact(name)): tuple(found) for (section, name), found in refused.items()
     }
 
 
@@ -131,14 +203,28 @@ def _canonical(kind: Kind) -> Mapping[str, Row]:
     return {}
 
 
-def _legacy_name(section: str, name: str, file: str | None, line: int | None) -> Problem:
-    message = (
-        f"{_KINDS[section]} {name!r} is written as a comment: a config cannot declare a name"
-        " that is not a lowercase DNS label (the row stays in the database as it is, and a"
-        " config may still reference it)"
-    )
+def _left_out_warning(
+    section: str,
+    name: str,
+    problems: tuple[Problem, ...] | None,
+    file: str | None,
+    lines: Mapping[tuple[str, str], int],
+) -> Problem:
+    line = lines.get((section, name))
     location = Location(file, line, 3) if file is not None and line is not None else None
-    return Problem("export.legacy-name", message, Level.WARNING, location, f"{section}.{name}")
+    kept = "(the row stays in the database as it is, and a config may still reference it)"
+    if problems is None:
+        message = (
+            f"{_KINDS[section]} {name!r} is written as a comment: a config cannot declare a name"
+            f" that is not a lowercase DNS label {kept}"
+        )
+        return Problem("export.legacy-name", message, Level.WARNING, location, f"{section}.{name}")
+    reasons = "; ".join(f"{rules.redact(p.message)} [{p.code}]" for p in problems)
+    message = (
+        f"{_KINDS[section]} {name!r} is written as a comment: a config would refuse it: {reasons}"
+        f" {kept}"
+    )
+    return Problem("export.invalid-row", message, Level.WARNING, location, f"{section}.{name}")
 
 
 def export_database(

@@ -7,10 +7,8 @@ the rows the database will hold at the end of the plan.
 from __future__ import annotations
 
 import difflib
-import math
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from reconciler import canonical
@@ -165,58 +163,125 @@ def _unknown(kind: str, name: str, known: Mapping[str, object], level: Level) ->
     return message + (f" (did you mean {close[0]!r}?)" if close else "")
 
 
-_KEYS = (
-    ("an Anthropic API key", re.compile(r"(?<![A-Za-z0-9])sk-ant-[A-Za-z0-9_-]{20,}")),
-    ("an OpenAI-style API key", re.compile(r"(?<![A-Za-z0-9])sk-(?:proj-)?[A-Za-z0-9_-]{20,}")),
-    ("a Google API key", re.compile(r"(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}")),
+def _key_run(found: str) -> bool:
+    """After ``sk-``, a run of 16 key characters between hyphens: not words joined by hyphens."""
+    return max(len(part) for part in re.split(r"[-_]", found[3:])) >= 16
+
+
+def _random(token: str) -> bool:
+    """At least two of lower case, upper case and digits, and not words: a generated key."""
+    classes = any(c.islower() for c in token) + any(c.isupper() for c in token)
+    classes += any(c.isdigit() for c in token)
+    return classes >= 2 and not _reads_as_words(token)
+
+
+def _random_mixed_case(token: str) -> bool:
+    """`_random` for a run with separators: mixed case too, so that a DNS label never counts."""
+    return token.lower() != token and token.upper() != token and _random(token)
+
+
+def _reads_as_words(token: str) -> bool:
+    """Words: vowels in over a third of the letters, at most one digit,
+    and most letters in runs of three of the same case (``Production``, ``API``).
+
+    Random base62 has a vowel in five letters, a digit in six characters and short runs; all
+    three together miss fewer than one random key in a thousand. A run of few distinct
+    characters (``aaaa…``, ``ABABAB…``) is no key either.
+    """
+    letters = sum(c.isalpha() for c in token)
+    vowels = sum(c in "aeiouAEIOU" for c in token)
+    digits = sum(c.isdigit() for c in token)
+    in_runs = sum(len(run) for run in _SAME_CASE_RUN.findall(token))
+    if len(set(token)) < 12:
+        return True
+    return vowels >= 0.35 * letters and digits <= 1 and in_runs >= 0.6 * letters
+
+
+_SAME_CASE_RUN = re.compile(r"[a-z]{3,}|[A-Z]{3,}")
+
+
+def _any(_found: str) -> bool:
+    return True
+
+
+_BEFORE = r"(?<![A-Za-z0-9])"
+_AFTER = r"(?![A-Za-z0-9])"
+_SK = r"(?<![A-Za-z0-9])sk-{}[A-Za-z0-9_-]{{20,}}"
+# Each known format: its kind, its shape, and a test that tells a key from a name that happens to
+# have the same shape. The first kind that matches names the secret.
+_KEYS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool]], ...] = (
     (
         "a PEM block (key or certificate)",
-        re.compile(r"-----BEGIN [A-Z0-9 ]+-----(?:.*?-----END [A-Z0-9 ]+-----|.*)", re.DOTALL),
+        # The END line's label ends in a letter or digit, so that an unterminated block running
+        # into the next BEGIN is hidden to the end of the text.
+        re.compile(
+            r"-----BEGIN [A-Z0-9 ]+-----(?:.*?-----END [A-Z0-9 ]*[A-Z0-9]-----|.*)", re.DOTALL
+        ),
+        _any,
     ),
+    ("an Anthropic API key", re.compile(_SK.format("ant-")), _key_run),
+    ("an OpenRouter API key", re.compile(_SK.format("or-")), _key_run),
+    # sk-…: OpenAI (sk-, sk-proj-, sk-svcacct-), DeepSeek (sk-<32 hex>) and many others, in
+    # any case; only words joined by hyphens (sk-learn-classifier-…) read as a name.
+    ("an API key (sk-…: OpenAI, DeepSeek and others)", re.compile(_SK.format("")), _key_run),
+    ("an AWS access key id", re.compile(_BEFORE + r"A(?:KIA|SIA)[A-Z0-9]{16}" + _AFTER), _any),
+    ("a Google API key", re.compile(_BEFORE + r"AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])"), _any),
+    (
+        "a GitHub token",
+        re.compile(_BEFORE + r"(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_\w{22,})"),
+        _any,
+    ),
+    ("a Slack token", re.compile(_BEFORE + r"xox[abposre]-(?:[0-9]+-)+[A-Za-z0-9-]{8,}"), _any),
+    ("a Hugging Face token", re.compile(_BEFORE + r"hf_[A-Za-z0-9]{30,}" + _AFTER), _any),
+    ("a Groq API key", re.compile(_BEFORE + r"gsk_[A-Za-z0-9]{40,}" + _AFTER), _any),
+    ("a Replicate API token", re.compile(_BEFORE + r"r8_[A-Za-z0-9]{30,}" + _AFTER), _any),
+    # 32 hex digits or more: an Azure OpenAI key, or a hash, which looks the same. Refused either
+    # way: a config has no use for a hash, and a leaked key cannot be taken back.
+    (
+        "a hexadecimal key (Azure OpenAI and others; a hash looks the same)",
+        re.compile(_BEFORE + r"[0-9A-Fa-f]{32,}" + _AFTER),
+        lambda found: not found.isdigit() and not found.isalpha(),
+    ),
+    # Unbroken alphanumeric runs (Mistral: 32, Cohere: 40), and base64 runs with / + = _ - (an
+    # AWS secret access key: 40 with / and +), that mix character classes and do not read as
+    # words: names, vault paths, URLs and prose break into short runs or read as words.
+    ("a long random-looking token", re.compile(_BEFORE + r"[A-Za-z0-9]{32,}" + _AFTER), _random),
+    ("a long random-looking token", re.compile(r"[\w+/=-]{32,}", re.ASCII), _random_mixed_case),
 )
-_TOKEN = re.compile(r"[A-Za-z0-9_=+-]{32,}")
 # One search that every secret above must match: most values are cleared by it alone.
-_CANDIDATE = re.compile(r"sk-|AIza|-----BEGIN|[A-Za-z0-9_=+-]{32}")
-_SHORTEST = 23
-_MIN_ENTROPY = 4.0
+_CANDIDATE = re.compile(
+    r"sk-|A[KS]IA|AIza|gh[pousr]_|github_pat_|xox|hf_|gsk_|r8_|-----BEGIN|[\w+/=-]{32}", re.ASCII
+)
+_SHORTEST = 20
 REDACTED = "[redacted]"
 
 
 def secret_kind(text: str) -> str | None:
     """What kind of real secret ``text`` holds, if it looks like one; ``None`` otherwise."""
-    if len(text) < _SHORTEST or _CANDIDATE.search(text) is None:
+    if len(text) < _SHORTEST or _CANDIDATE.search(text) is None:  # most values: no generator
         return None
-    for kind, pattern in _KEYS:
-        if any(_random_looking(m.group(0), 2) for m in pattern.finditer(text)):
-            return kind
-    if any(_random_looking(m.group(0), 3) for m in _TOKEN.finditer(text)):
-        return "a long high-entropy token"
-    return None
+    return next((kind for kind, _span in _secrets(text)), None)
 
 
 def redact(text: str) -> str:
-    """``text`` with everything that looks like a secret replaced by ``[redacted]``."""
-    for _kind, pattern in _KEYS:
-        text = pattern.sub(_redact_match, text)
-    return _TOKEN.sub(_redact_match, text)
+    """``text`` with every secret that `secret_kind` finds replaced by ``[redacted]``."""
+    parts: list[str] = []
+    done = 0
+    for start, end in sorted(span for _kind, span in _secrets(text)):
+        if start >= done:
+            parts += [text[done:start], REDACTED]
+        done = max(done, end)
+    return "".join(parts) + text[done:]
 
 
-def _redact_match(match: re.Match[str]) -> str:
-    found = match.group(0)
-    return REDACTED if found.startswith("-----") or _random_looking(found, 2) else found
-
-
-def _random_looking(token: str, min_digits: int) -> bool:
-    """Mixed case with digits and high entropy: a generated key, not a name or a word."""
-    if token.startswith("-----"):
-        return True
-    body = token.split("-", 2)[-1] if token.startswith("sk-") else token
-    digits = sum(c.isdigit() for c in body)
-    if digits < min_digits or body.lower() == body or body.upper() == body:
-        return False
-    counts = Counter(body).values()
-    entropy = -sum(n / len(body) * math.log2(n / len(body)) for n in counts)
-    return entropy >= _MIN_ENTROPY
+def _secrets(text: str) -> Iterator[tuple[str, tuple[int, int]]]:
+    """Every secret in ``text``: its kind and its span, kinds in the order of `_KEYS`."""
+    if len(text) < _SHORTEST or _CANDIDATE.search(text) is None:
+        return
+    for kind, pattern, test in _KEYS:
+        for match in pattern.finditer(text):
+            if test(match.group(0)):
+                yield kind, match.span()
 
 
 def secret_problems(document: Mapping[str, Any], sources: SourceMap) -> list[Problem]:

@@ -33,8 +33,9 @@ from reconciler.render import problems as render
 def export_command(database_url: str | None, output: Path | None, schema_ref: str) -> None:
     """Write the database's providers, connections and profiles as a config file.
 
-    Canonical rows are left out; a row whose name a config cannot declare is written as a
-    comment, with a warning. The database is only read. Applying the export adopts the rows:
+    Canonical rows are left out; a row a config cannot declare (a legacy name, or fields the
+    config's validation refuses, such as a secret) is written as a comment, with a warning, and
+    never a secret. The database is only read. Applying the export adopts the rows:
     the plan that follows is empty.
 
     \b

@@ -17,8 +17,9 @@ SECTION_ORDER = ("version", "settings", "providers", "connections", "profiles")
 """The order of the top-level keys in a file the tool writes or adds a section to."""
 
 LEFT_OUT_HEADER = (
-    "Left out: rows whose names a config cannot declare (not lowercase DNS labels).",
-    "They stay in the database as they are, and a config may still reference them.",
+    "Left out: rows a config cannot declare (a name that is not a lowercase DNS label, or",
+    "fields the config would refuse: see the warnings of reconcile export). They stay in the",
+    "database as they are, and a config may still reference them. Secrets are [redacted].",
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+import secret_samples
 import sqlalchemy as sa
 
 from reconciler import canonical
@@ -94,3 +95,40 @@ def _insert(
     names = [f"v{index}" for index in range(len(values))]
     statement = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(':' + n for n in names)})"
     connection.execute(sa.text(statement), dict(zip(names, values, strict=True)))
+
+
+OPENROUTER_KEY = secret_samples.SECRETS["openrouter"]
+PROJECT_KEY = secret_samples.SECRETS["openai-project"]
+DEEPSEEK_KEY = secret_samples.SECRETS["deepseek"]  # a lowercase DNS label: a declarable name
+REFUSED_CONNECTIONS = [
+    # name, provider, auth: each one a config refuses
+    ("none-with-credential", "ollama", {"type": "none", "credential": "c"}),
+    ("key-without-credential", "openai", {"type": "api_key"}),
+    ("leaked-key", "openai", {"type": "api_key", "credential": PROJECT_KEY}),
+    ("weird-auth", "openai", {"type": "password", "credential": "credential/x"}),
+]
+REFUSED_PROFILES = [
+    # name, provider, model, provider_connection, source, system_prompt
+    ("weird-source", "openai", "gpt-5-mini", "openai-managed", "weird", None),
+    ("leaky-prompt", "openai", "gpt-5-mini", "openai-managed", None, f"Use {OPENROUTER_KEY}."),
+    (DEEPSEEK_KEY, "openai", "gpt-5-mini", "openai-managed", None, None),
+    ("mismatched", "openai", "gpt-5-mini", "anthropic-managed", None, None),
+]
+ACCEPTED_PROFILES = [
+    # Valid rows that reference refused ones: they are exported, and the references hold.
+    ("uses-leaked-key", "openai", "gpt-5-mini", "leaked-key", None, None),
+]
+SECRETS = (OPENROUTER_KEY, PROJECT_KEY, DEEPSEEK_KEY)
+
+
+def insert_refused_rows(url: str) -> None:
+    """Rows the config's validation refuses (after `insert_rows`), and one that uses them."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        for name, provider, auth in REFUSED_CONNECTIONS:
+            row = (name, provider, json.dumps(auth))
+            _insert(connection, "provider_connections", "name, provider, auth", row)
+        for profile in (*REFUSED_PROFILES, *ACCEPTED_PROFILES):
+            columns = "name, provider, model, provider_connection, source, system_prompt"
+            _insert(connection, "profiles", columns, profile)
+    engine.dispose()

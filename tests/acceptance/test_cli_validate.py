@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import secret_samples
 from click.testing import CliRunner
 
 from reconciler.cli import cli
@@ -122,6 +123,33 @@ def test_a_secret_is_refused_and_never_printed(tmp_path: Path) -> None:
         assert "secret.inline" in output
         assert SECRET not in output
         assert SECRET[8:20] not in output
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [s for s in secret_samples.SECRETS.values() if "\n" not in s],
+    ids=[name for name, s in secret_samples.SECRETS.items() if "\n" not in s],
+)
+def test_every_known_key_shape_is_refused_at_its_line_and_never_printed(
+    tmp_path: Path, secret: str
+) -> None:
+    text = (
+        "version: 1\nconnections:\n  c:\n    provider: openai\n"
+        f"    auth: {{type: api_key, credential: '{secret}'}}\n"
+        f"profiles:\n  p:\n    provider: openai\n    model: m\n    description: '{secret}'\n"
+    )
+    path = write(tmp_path, text)
+    for output_format in ("text", "json", "github"):
+        status, output = validate("-f", path, "--format", output_format)
+        assert status == 1
+        assert secret not in output
+        assert secret[4:16] not in output
+    _status, output = validate("-f", path)
+    lines = output.splitlines()
+    assert lines[0].startswith(f"{path}:5:39: error [secret.inline] this looks like ")
+    assert lines[0].endswith("(at connections.c.auth.credential)")
+    assert lines[1].startswith(f"{path}:10:18: error [secret.inline] this looks like ")
+    assert lines[1].endswith("(at profiles.p.description)")
 
 
 def test_a_name_declared_in_two_files_cites_both(tmp_path: Path) -> None:

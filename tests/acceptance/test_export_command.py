@@ -13,9 +13,9 @@ from reconciler.cli import cli
 
 GOLDEN = Path(__file__).parent.parent / "golden"
 WARNINGS = """\
-out.yaml:62:3: warning [export.legacy-name] provider 'Legacy_OpenAI' is written as a comment: a config cannot declare a name that is not a lowercase DNS label (the row stays in the database as it is, and a config may still reference it) (at providers.Legacy_OpenAI)
-out.yaml:65:3: warning [export.legacy-name] connection 'Legacy-Key' is written as a comment: a config cannot declare a name that is not a lowercase DNS label (the row stays in the database as it is, and a config may still reference it) (at connections.Legacy-Key)
-out.yaml:69:3: warning [export.legacy-name] profile 'Old Bot' is written as a comment: a config cannot declare a name that is not a lowercase DNS label (the row stays in the database as it is, and a config may still reference it) (at profiles.Old Bot)
+out.yaml:63:3: warning [export.legacy-name] provider 'Legacy_OpenAI' is written as a comment: a config cannot declare a name that is not a lowercase DNS label (the row stays in the database as it is, and a config may still reference it) (at providers.Legacy_OpenAI)
+out.yaml:66:3: warning [export.legacy-name] connection 'Legacy-Key' is written as a comment: a config cannot declare a name that is not a lowercase DNS label (the row stays in the database as it is, and a config may still reference it) (at connections.Legacy-Key)
+out.yaml:70:3: warning [export.legacy-name] profile 'Old Bot' is written as a comment: a config cannot declare a name that is not a lowercase DNS label (the row stays in the database as it is, and a config may still reference it) (at profiles.Old Bot)
 Wrote out.yaml
 """  # noqa: E501
 

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+import secret_samples
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -154,9 +155,108 @@ profiles = st.builds(
     profile=Profile("p", "1.0", "null", label="yes", description="${X}", system_prompt="a\n b\n")
 )
 def test_an_exported_profile_loads_back_as_itself(profile: Profile, tmp_path: Path) -> None:
-    exported = export_state(state(*SEEDED, profile))
+    exported = export_state(state(*SEEDED, Provider("1.0", "openai"), profile))
     file = tmp_path / "export.yaml"
     file.write_text(render_config(exported.document, "s.json").text, encoding="utf-8")
     loaded = load_config([str(file)], environ={})
     assert [p for p in loaded.problems if p.is_error] == []
     assert loaded.desired.profiles == {"p": profile}
+
+
+def test_a_row_the_config_refuses_is_left_out_with_its_reasons_and_no_secret() -> None:
+    key = secret_samples.SECRETS["openai-project"]
+    exported = export_state(
+        state(
+            *SEEDED,
+            Connection("bad-none", "ollama", Auth("none", "c")),
+            Connection("leaked", "openai", Auth("api_key", key)),
+            Profile("weird", "openai", "m", "openai-managed", source="weird"),
+            Profile("fine", "openai", "m", "leaked", description="uses a left-out connection"),
+        )
+    )
+    assert exported.document["profiles"] == {
+        "fine": {
+            "provider": "openai",
+            "model": "m",
+            "provider_connection": "leaked",
+            "description": "uses a left-out connection",
+        }
+    }
+    assert "connections" not in exported.document
+    assert exported.left_out["connections"]["leaked"]["auth"]["credential"] == "[redacted]"
+    assert [(p.code, p.path) for p in exported.warnings()] == [
+        ("export.invalid-row", "connections.bad-none"),
+        ("export.invalid-row", "connections.leaked"),
+        ("export.invalid-row", "profiles.weird"),
+    ]
+    reasons = [p.message for p in exported.warnings()]
+    assert "[auth.credential-not-allowed]" in reasons[0]
+    assert "[secret.inline]" in reasons[1]
+    assert "'weird' is not one of ['managed', 'user'] [schema.enum]" in reasons[2]
+    assert key not in repr(exported)
+
+
+def test_a_secret_name_is_redacted_in_the_comment_and_the_warning() -> None:
+    name = secret_samples.SECRETS["deepseek"]  # a lowercase DNS label
+    exported = export_state(state(*SEEDED, Profile(name, "openai", "m", "openai-managed")))
+    assert exported.left_out == {
+        "profiles": {
+            "[redacted]": {
+                "provider": "openai",
+                "model": "m",
+                "provider_connection": "openai-managed",
+            }
+        }
+    }
+    (warning,) = exported.warnings()
+    assert (warning.code, warning.path) == ("export.invalid-row", "profiles.[redacted]")
+    assert name not in warning.message
+
+
+legacy_values = st.one_of(
+    st.none(),
+    st.sampled_from(["weird", "user", "", "credential/x", *secret_samples.SECRETS.values()]),
+    texts,
+)
+auths = st.builds(
+    Auth,
+    type=st.sampled_from(["api_key", "platform", "none", "oauth_subscription", "password"]),
+    credential=legacy_values,
+)
+connections = st.builds(
+    Connection,
+    name=st.sampled_from(["c1", "c2", "Legacy_C", secret_samples.SECRETS["deepseek"]]),
+    provider=st.sampled_from(["openai", "ollama", "anthropic"]),
+    auth=auths,
+)
+legacy_profiles = st.builds(
+    Profile,
+    name=st.sampled_from(["p1", "p2", "Old Bot"]),
+    provider=st.sampled_from(["openai", "ollama", "anthropic"]),
+    model=legacy_values.filter(bool),
+    provider_connection=st.sampled_from([None, "c1", "c2", "openai-managed", "ollama-local"]),
+    source=legacy_values,
+    label=legacy_values,
+    system_prompt=legacy_values,
+    temperature=st.none() | st.floats(-1, 3, allow_nan=False),
+    max_tokens=st.none() | st.integers(-5, 2**31 + 5),
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    connections=st.lists(connections, max_size=3), profiles=st.lists(legacy_profiles, max_size=3)
+)
+def test_the_export_of_any_state_validates_and_holds_no_secret(
+    connections: list[Connection], profiles: list[Profile], tmp_path: Path
+) -> None:
+    exported = export_state(state(*SEEDED, *connections, *profiles))
+    rendered = render_config(exported.document, "s.json", exported.left_out)
+    file = tmp_path / "export.yaml"
+    file.write_text(rendered.text, encoding="utf-8")
+    loaded = load_config([str(file)], environ={})
+    assert [p for p in loaded.problems if p.is_error] == []
+    shown = rendered.text + "".join(p.message + p.path for p in exported.warnings())
+    assert secret_kind(shown) is None
+    for secret in secret_samples.SECRETS.values():
+        assert secret.splitlines()[0] not in shown
