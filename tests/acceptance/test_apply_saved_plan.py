@@ -246,7 +246,7 @@ OPENAI_KEY = "sk-proj-" + "Zq3vX9kLmP2wRt7YbN4cHs8JdF6gQa1E" * 2
         ),
         (
             lambda d: d["config"]["profiles"]["writer"].update(label=OPENAI_KEY),
-            "error [secret.inline] this looks like an OpenAI-style API key",
+            "error [secret.inline] this looks like an API key (sk-…: OpenAI, DeepSeek and others)",
         ),
         (
             lambda d: d["config"]["profiles"].update({"Bad Name": QUICK}),
