@@ -192,7 +192,7 @@ def test_a_row_the_config_refuses_is_left_out_with_its_reasons_and_no_secret() -
     reasons = [p.message for p in exported.warnings()]
     assert "[auth.credential-not-allowed]" in reasons[0]
     assert "[secret.inline]" in reasons[1]
-    assert "'weird' is not one of ['managed', 'user'] [schema.enum]" in reasons[2]
+    assert "'weird' is not one of 'managed', 'user' [schema.enum]" in reasons[2]
     assert key not in repr(exported)
 
 
