@@ -1,9 +1,9 @@
 """reconciler: a declarative config reconciler for LLM provider configuration.
 
 The public API lives here; the ``reconcile`` command is one client of it: `load_config`, then
-`plan_config` (read-only) or `apply_config`. The database part (planning, applying, the journal,
-`open_engine`, `read_state`, `upgrade`, `redact`) loads SQLAlchemy on first use only, so
-``reconcile validate`` never pays for it.
+`plan_config` (read-only) or `apply_config`. Every name is imported on first use only, so importing
+the pure core (``reconciler.model``, ``reconciler.planning``) loads neither ruamel nor SQLAlchemy,
+and ``reconcile validate`` never pays for the database part.
 """
 
 from __future__ import annotations
@@ -12,28 +12,29 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from reconciler.apply import Applied, ApplyOptions, apply_plan
-    from reconciler.deploy import apply_config, apply_saved_plan
-    from reconciler.history import read_history
-    from reconciler.planfile import read_plan_file, write_plan_file
-    from reconciler.preview import Planned, plan_config
+    from reconciler.config import LoadedConfig, load_config
+    from reconciler.service.apply import Applied, ApplyOptions, apply_plan
+    from reconciler.service.deploy import apply_config, apply_saved_plan
+    from reconciler.service.history import read_history
+    from reconciler.service.plan import Planned, plan_config
+    from reconciler.service.planfile import read_plan_file, write_plan_file
     from reconciler.store import open_engine, read_state, redact, resolve_url, upgrade
 
-__version__ = "0.1.0"
-
-from reconciler.config import LoadedConfig, load_config
+from reconciler._version import __version__
 
 _LAZY = {
-    "Applied": "reconciler.apply",
-    "ApplyOptions": "reconciler.apply",
-    "apply_plan": "reconciler.apply",
-    "apply_config": "reconciler.deploy",
-    "apply_saved_plan": "reconciler.deploy",
-    "plan_config": "reconciler.preview",
-    "Planned": "reconciler.preview",
-    "read_history": "reconciler.history",
-    "read_plan_file": "reconciler.planfile",
-    "write_plan_file": "reconciler.planfile",
+    "LoadedConfig": "reconciler.config",
+    "load_config": "reconciler.config",
+    "Applied": "reconciler.service.apply",
+    "ApplyOptions": "reconciler.service.apply",
+    "apply_plan": "reconciler.service.apply",
+    "apply_config": "reconciler.service.deploy",
+    "apply_saved_plan": "reconciler.service.deploy",
+    "plan_config": "reconciler.service.plan",
+    "Planned": "reconciler.service.plan",
+    "read_history": "reconciler.service.history",
+    "read_plan_file": "reconciler.service.planfile",
+    "write_plan_file": "reconciler.service.planfile",
     "open_engine": "reconciler.store",
     "read_state": "reconciler.store",
     "redact": "reconciler.store",

@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 
 import click
 
-from reconciler import __version__
+from reconciler._version import __version__
 from reconciler.errors import ReconcileError
 from reconciler.render.escape import plain
 

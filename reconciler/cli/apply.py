@@ -22,7 +22,7 @@ from reconciler.render import problems
 from reconciler.render.text import render_text
 
 if TYPE_CHECKING:
-    from reconciler.apply import Applied, ApplyOptions
+    from reconciler.service.apply import Applied, ApplyOptions
 
 DEFAULT_LOCK_TIMEOUT = 60.0
 """Seconds; the same as `reconciler.store.lock.DEFAULT_TIMEOUT` (a test keeps them equal), here so
@@ -71,9 +71,9 @@ def apply_command(
       RECONCILE_ACTOR=deploy-42 reconcile apply -f config/ --yes --lock-timeout 300
     """
     # Imported here: SQLAlchemy and Alembic load only for commands that use a database.
-    from reconciler.apply import ApplyOptions
-    from reconciler.deploy import apply_config, apply_saved_plan
-    from reconciler.planfile import read_plan_file
+    from reconciler.service.apply import ApplyOptions
+    from reconciler.service.deploy import apply_config, apply_saved_plan
+    from reconciler.service.planfile import read_plan_file
 
     options = ApplyOptions(
         force=force, actor=actor, lock_timeout=lock_timeout, progress=progress_line()
@@ -122,9 +122,9 @@ def _ask_then_apply(
     config: LoadedConfig, database_url: str | None, options: ApplyOptions
 ) -> Applied:
     """Show the plan, ask, then apply it as a saved plan would be: only if it still holds."""
-    from reconciler.apply import Reviewed
-    from reconciler.deploy import apply_config
-    from reconciler.preview import plan_config
+    from reconciler.service.apply import Reviewed
+    from reconciler.service.deploy import apply_config
+    from reconciler.service.plan import plan_config
 
     planned = plan_config(config, database_url, force=options.force)
     plan = planned.plan

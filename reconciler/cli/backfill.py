@@ -7,13 +7,13 @@ import sys
 
 import click
 
-from reconciler.backfill import Backfill, backfill_files, write
 from reconciler.cli.app import EXIT_OK, cli
 from reconciler.cli.options import config_paths_option
 from reconciler.config import DEFAULT_PATHS
 from reconciler.errors import Problem, ReconcileError
 from reconciler.render import problems as render
 from reconciler.render.diff import unified_diff
+from reconciler.service.backfill_files import Backfill, backfill_files, write
 
 
 @cli.command("backfill")

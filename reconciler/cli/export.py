@@ -10,8 +10,8 @@ import click
 
 from reconciler.cli.app import cli
 from reconciler.cli.options import database_url_option
-from reconciler.config.dump import DEFAULT_SCHEMA_REF
 from reconciler.render import problems as render
+from reconciler.yamledit.dump import DEFAULT_SCHEMA_REF
 
 
 @cli.command("export")
@@ -43,7 +43,7 @@ def export_command(database_url: str | None, output: Path | None, schema_ref: st
       reconcile export --database-url postgresql://app@db/prod -o reconcile.yaml
       reconcile apply -f reconcile.yaml --database-url postgresql://app@db/prod
     """
-    from reconciler.export import export_database  # loads SQLAlchemy: only when run
+    from reconciler.service.export import export_database  # loads SQLAlchemy: only when run
     from reconciler.store import resolve_url
 
     text, warnings = export_database(resolve_url(database_url), str(output or "-"), schema_ref)

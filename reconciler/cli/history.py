@@ -41,7 +41,7 @@ def history_command(
       reconcile history --database-url postgresql://app@db/prod --limit 10
       reconcile history --format json --plan --limit 1 | jq '.[0].plan.changes'
     """
-    from reconciler.history import read_history  # SQLAlchemy loads only when a command runs
+    from reconciler.service.history import read_history  # SQLAlchemy loads only when a command runs
 
     entries = read_history(database_url, limit=limit, with_plan=with_plan)
     if output == "json":

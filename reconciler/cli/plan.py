@@ -19,7 +19,7 @@ from reconciler.render.markdown import render_markdown
 from reconciler.render.text import render_text
 
 if TYPE_CHECKING:
-    from reconciler.preview import Planned
+    from reconciler.service.plan import Planned
 
 
 @cli.command("plan")
@@ -73,8 +73,8 @@ def plan_command(
       reconcile plan -f config/ --force   # what deleting referenced rows would take with it
     """
     # Imported here: SQLAlchemy loads only for commands that use a database.
-    from reconciler.planfile import write_plan_file
-    from reconciler.preview import plan_config, unreadable
+    from reconciler.service.plan import plan_config, unreadable
+    from reconciler.service.planfile import write_plan_file
 
     steps = step_line("planning")
     try:

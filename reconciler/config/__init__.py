@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler import rules
-from reconciler.collector import gc_paused
 from reconciler.config.convert import desired_state
 from reconciler.config.interpolate import interpolate
 from reconciler.config.load import read_file
 from reconciler.config.merge import Part, expand, merge
 from reconciler.config.schema import check_schema
 from reconciler.errors import Problem, SourceMap
+from reconciler.gc_pause import gc_paused
 from reconciler.model import DesiredState
 
 DEFAULT_PATHS = ("reconcile.yaml",)

@@ -26,9 +26,9 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import Resolver
 from ruamel.yaml.tag import Tag
 
-from reconciler.collector import gc_paused
 from reconciler.config.scalars import MAP, MERGE, SEQ, STR, Scalar, typed
 from reconciler.errors import Location, Path, Problem, SourceMap, dotted
+from reconciler.gc_pause import gc_paused
 
 ALIAS_BUDGET = 100_000
 """Nodes that aliases may add beyond what the text itself could hold (one node per character)."""

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler import __version__
+from reconciler._version import __version__
 from reconciler.planning import Action, Blocked, Change, Plan, Summary
 from reconciler.render.escape import json_text, redacted, redacted_data
 from reconciler.render.problems import problem_image

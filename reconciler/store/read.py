@@ -20,8 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import exc
 
-from reconciler.collector import gc_paused
 from reconciler.errors import DatabaseError, Problem, dotted
+from reconciler.gc_pause import gc_paused
 from reconciler.model import Auth, Connection, DatabaseState, ManagedBy, Profile, Provider
 from reconciler.store.failures import redact, translated
 from reconciler.store.migrate import HEAD_REVISION, current_revision, require_own_tables

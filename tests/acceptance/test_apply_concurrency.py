@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from reconciler.digest import state_digest
+from reconciler.planning.digest import state_digest
 from reconciler.store import open_engine, read_state
 from tests.acceptance.database_snapshot import journal
 

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from reconciler.cli import cli
-from reconciler.digest import state_digest
 from reconciler.model import PROVIDER_TYPES
+from reconciler.planning.digest import state_digest
 from reconciler.store import open_engine, read_state
 from tests.acceptance.database_snapshot import TABLES, journal, snapshot
 

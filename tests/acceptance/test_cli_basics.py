@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from reconciler import __version__
+from reconciler._version import __version__
 from reconciler.cli import cli
 
 

@@ -150,7 +150,7 @@ def test_plan_loads_neither_alembic_nor_the_writer(tmp_path: Path) -> None:
         "    cli.main(['plan', '--database-url', sys.argv[1]])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print(sorted(m for m in ('alembic', 'reconciler.apply', 'reconciler.store.write')"
+        "print(sorted(m for m in ('alembic', 'reconciler.service.apply', 'reconciler.store.write')"
         " if m in sys.modules), file=sys.stderr)\n"
     )
     url = f"sqlite:///{tmp_path / 'app.db'}"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from plan_values import BACKFILL, CONFIG, SEED, config, conn, db, prof, prov
 
-from reconciler.digest import state_digest
 from reconciler.errors import Location, SourceMap
 from reconciler.model import DatabaseState
 from reconciler.planning import Plan, make_plan
+from reconciler.planning.digest import state_digest
 from reconciler.render.json import PlanContext
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from reconciler.digest import digest, state_digest
 from reconciler.model import Auth, Connection, DatabaseState, ManagedBy, Profile, Provider
+from reconciler.planning.digest import digest, state_digest
 
 
 def _state(*profiles: Profile, provider: Provider | None = None) -> DatabaseState:

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.config.edit import Insertion, insert
 from reconciler.config.load import parse_text
+from reconciler.yamledit.edit import Insertion, insert
 
 PERSONAL = {"provider": "openai", "auth": {"type": "api_key", "credential": "credential/o/api_key"}}
 

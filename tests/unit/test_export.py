@@ -11,9 +11,7 @@ from hypothesis import strategies as st
 from reconciler import canonical
 from reconciler.config import load_config
 from reconciler.config.schema import config_schema
-from reconciler.config.write import render_config
 from reconciler.errors import Location
-from reconciler.export import declared_fields, export_state, inference_mode
 from reconciler.model import (
     Auth,
     Connection,
@@ -24,6 +22,8 @@ from reconciler.model import (
     Provider,
 )
 from reconciler.rules import secret_kind
+from reconciler.service.export import declared_fields, export_state, inference_mode
+from reconciler.yamledit.write import render_config
 
 
 def state(*rows: Provider | Connection | Profile) -> DatabaseState:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -65,20 +64,17 @@ def test_several_documents_are_refused() -> None:
     assert codes("a: 1\n---\nb: 2\n") == [("yaml.syntax", 2, 1)]
 
 
-def test_alias_bomb_is_refused_fast_with_flat_memory() -> None:
+def test_alias_bomb_is_refused_with_flat_memory() -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for index in range(1, 10):
         previous, name = chr(96 + index), chr(97 + index)
         lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
     tracemalloc.start()
-    start = time.perf_counter()
     parsed = parse_text("\n".join(lines) + "\n", "bomb.yaml")
-    elapsed = time.perf_counter() - start
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert [p.code for p in parsed.problems] == ["yaml.alias-budget"]
     assert parsed.document is None
-    assert elapsed < 1.0
     assert peak < 64 * 1024 * 1024
 
 

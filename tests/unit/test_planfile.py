@@ -15,9 +15,9 @@ from plan_scenarios import context, mixed
 
 from reconciler.config.load import read_regular_file
 from reconciler.errors import ConfigError
-from reconciler.planfile import read_plan_file, write_plan_file
+from reconciler.planning.stale import stale_problems
 from reconciler.render.json import plan_document
-from reconciler.stale import stale_problems
+from reconciler.service.planfile import read_plan_file, write_plan_file
 
 CONFIG = {
     "version": 1,

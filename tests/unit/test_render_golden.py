@@ -19,6 +19,8 @@ from reconciler.schema_files import load_schema
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 UPDATE = os.environ.get("RECONCILE_UPDATE_GOLDEN") == "1"
+# Under CI a golden file is a contract, never rewritten: setting the variable there fails the test.
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true")
 
 RENDERERS: dict[str, Callable[[str], str]] = {
     "txt": lambda name: render_text(SCENARIOS[name]()[0]),
@@ -42,6 +44,7 @@ CASES = [(s, x) for s in sorted(SCENARIOS) for x in ("json", "md", "txt")] + [
 def test_golden(scenario: str, suffix: str) -> None:
     rendered = RENDERERS[suffix](scenario)
     path = GOLDEN / f"plan-{scenario}.{suffix}"
+    assert not (UPDATE and IN_CI), "RECONCILE_UPDATE_GOLDEN is set under CI: golden files stay"
     if UPDATE:
         path.write_text(rendered, encoding="utf-8")
     assert rendered == path.read_text(encoding="utf-8"), (

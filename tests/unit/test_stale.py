@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.stale import stale_problems
+from reconciler.planning.stale import stale_problems
 
 
 def _profile(model: str) -> dict[str, Any]:

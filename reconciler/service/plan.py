@@ -10,12 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.collector import gc_paused
 from reconciler.config import LoadedConfig
-from reconciler.digest import config_digest, state_digest
 from reconciler.errors import DatabaseError, Problem
+from reconciler.gc_pause import gc_paused
 from reconciler.model import DatabaseState
 from reconciler.planning import Plan, make_plan, with_config_problems
+from reconciler.planning.digest import config_digest, state_digest
 from reconciler.render.json import PlanContext, plan_document
 from reconciler.store import open_engine, read_state, redact, resolve_url, translated
 from reconciler.store.migrate import known_revision

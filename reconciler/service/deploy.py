@@ -7,12 +7,12 @@ the config saved with a reviewed plan and applies only if nothing it depends on 
 
 from __future__ import annotations
 
-from reconciler.apply import Applied, ApplyOptions, Reviewed, apply_plan
-from reconciler.collector import gc_paused
 from reconciler.config import LoadedConfig
-from reconciler.digest import config_digest, digest
 from reconciler.errors import ConfigError, DatabaseError, Problem, ReconcileError
-from reconciler.planfile import SavedPlan, check_saved_config, in_config
+from reconciler.gc_pause import gc_paused
+from reconciler.planning.digest import config_digest, digest
+from reconciler.service.apply import Applied, ApplyOptions, Reviewed, apply_plan
+from reconciler.service.planfile import SavedPlan, check_saved_config, in_config
 from reconciler.store import database_identity, redact, resolve_url
 
 
@@ -27,7 +27,7 @@ def apply_config(
 
     ``database_url`` resolves like ``--database-url`` (else ``$RECONCILE_DATABASE_URL``, else
     ``sqlite:///reconcile.db``). With ``reviewed`` (the plan shown before asking, from
-    `reconciler.preview.plan_config`), applies only if the plan made under the lock equals it.
+    `reconciler.service.plan.plan_config`), applies only if the plan made under the lock equals it.
     An invalid config raises `ConfigError` before any connection.
     """
     if not config.valid:

@@ -17,16 +17,16 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from reconciler import __version__
-from reconciler.collector import gc_paused
-from reconciler.digest import state_digest
+from reconciler._version import __version__
 from reconciler.errors import BlockedError, ConfigError, SourceMap, StaleError, UsageError, shown
+from reconciler.gc_pause import gc_paused
 from reconciler.model import DesiredState
 from reconciler.planning import Plan, make_plan
+from reconciler.planning.digest import state_digest
 from reconciler.planning.outcome import applied
+from reconciler.planning.stale import stale_problems
 from reconciler.render.escape import plain
 from reconciler.render.json import PlanContext, journal_document, plan_document, summary_image
-from reconciler.stale import stale_problems
 from reconciler.store import open_engine, read_state, redact, resolve_url, translated, upgrade
 from reconciler.store.journal import NewEntry, write_entry
 from reconciler.store.lock import DEFAULT_TIMEOUT, locked_transaction

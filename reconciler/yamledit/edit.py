@@ -1,6 +1,6 @@
 """Add keys to YAML text in place, leaving every other character as it was.
 
-Used by ``reconcile backfill``. ruamel's round-trip parser (`reconciler.config.outline`) locates
+Used by ``reconcile backfill``. ruamel's round-trip parser (`reconciler.yamledit.outline`) locates
 the nodes; the new keys are spliced into the original text, indented like their siblings and in
 the style of the mapping that receives them: a line of its own in a block mapping, ``, key: value``
 inside ``{...}``. Loading and dumping the whole document in ruamel's round-trip mode would be
@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.config.dump import dump_block, dump_flow
-from reconciler.config.outline import (
+from reconciler.yamledit.dump import dump_block, dump_flow
+from reconciler.yamledit.outline import (
     Collection,
     Entry,
     Node,
@@ -26,7 +26,7 @@ from reconciler.config.outline import (
     resolve,
     split_lines,
 )
-from reconciler.config.write import SECTION_ORDER
+from reconciler.yamledit.write import SECTION_ORDER
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.config.dump import dump_block
+from reconciler.yamledit.dump import dump_block
 
 SECTION_ORDER = ("version", "settings", "providers", "connections", "profiles")
 """The order of the top-level keys in a file the tool writes or adds a section to."""

@@ -22,14 +22,14 @@ from typing import Any
 
 from reconciler import canonical, rules
 from reconciler.config.convert import desired_state
-from reconciler.config.dump import DEFAULT_SCHEMA_REF
 from reconciler.config.schema import check_schema, config_schema
-from reconciler.config.write import render_config
 from reconciler.errors import Level, Location, Problem, SourceMap
 from reconciler.model import DatabaseState, InferenceMode, Kind, Profile, Row
 from reconciler.planning import derive_connection
 from reconciler.store import open_engine, read_state, translated
 from reconciler.store.migrate import known_revision
+from reconciler.yamledit.dump import DEFAULT_SCHEMA_REF
+from reconciler.yamledit.write import render_config
 
 SECTIONS = {Kind.PROVIDER: "providers", Kind.CONNECTION: "connections", Kind.PROFILE: "profiles"}
 _DEFAULTS: Mapping[str, Any] = {"enabled": True}

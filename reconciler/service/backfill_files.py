@@ -5,7 +5,7 @@ plan would derive for it (`reconciler.planning.derive_connection`, with the effe
 mode of the files), written after its ``model``. A derived connection that is neither declared
 nor canonical is declared too, so the files stay self-contained: once, in the file of the first
 profile that needs it (files in the order given, profiles in the order written).
-Files are edited in place (`reconciler.config.edit`): only the new keys appear in a diff.
+Files are edited in place (`reconciler.yamledit.edit`): only the new keys appear in a diff.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from pathlib import Path
 
 from reconciler import canonical
 from reconciler.config import LoadedConfig, load_config
-from reconciler.config.edit import Insertion, insert
 from reconciler.errors import BlockedError, ConfigError, Level, Problem, ReconcileError
 from reconciler.model import Connection, Profile
 from reconciler.planning import derive_connection
+from reconciler.yamledit.edit import Insertion, insert
 
 
 @dataclass(frozen=True, slots=True)

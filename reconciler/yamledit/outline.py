@@ -2,7 +2,7 @@
 
 The parser's events carry exact marks for every scalar, collection and alias (an alias is located
 where it is written, not where its anchor is), which is what an in-place edit needs. Only
-`reconciler.config.edit` uses this, for ``reconcile backfill``.
+`reconciler.yamledit.edit` uses this, for ``reconcile backfill``.
 """
 
 from __future__ import annotations

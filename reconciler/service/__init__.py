@@ -1,0 +1,1 @@
+"""What the CLI and applications call: one plain function each."""

@@ -1,0 +1,1 @@
+"""Round-trip YAML writers (`backfill --write`, `export`): ruamel's round-trip mode lives here."""
