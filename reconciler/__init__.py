@@ -13,8 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from reconciler.config import LoadedConfig, load_config
-    from reconciler.service.apply import Applied, ApplyOptions, apply_plan
-    from reconciler.service.deploy import apply_config, apply_saved_plan
+    from reconciler.service.apply import (
+        Applied,
+        ApplyOptions,
+        apply_config,
+        apply_plan,
+        apply_saved_plan,
+    )
     from reconciler.service.history import read_history
     from reconciler.service.plan import Planned, plan_config
     from reconciler.service.planfile import read_plan_file, write_plan_file
@@ -28,8 +33,8 @@ _LAZY = {
     "Applied": "reconciler.service.apply",
     "ApplyOptions": "reconciler.service.apply",
     "apply_plan": "reconciler.service.apply",
-    "apply_config": "reconciler.service.deploy",
-    "apply_saved_plan": "reconciler.service.deploy",
+    "apply_config": "reconciler.service.apply",
+    "apply_saved_plan": "reconciler.service.apply",
     "plan_config": "reconciler.service.plan",
     "Planned": "reconciler.service.plan",
     "read_history": "reconciler.service.history",

@@ -71,8 +71,7 @@ def apply_command(
       RECONCILE_ACTOR=deploy-42 reconcile apply -f config/ --yes --lock-timeout 300
     """
     # Imported here: SQLAlchemy and Alembic load only for commands that use a database.
-    from reconciler.service.apply import ApplyOptions
-    from reconciler.service.deploy import apply_config, apply_saved_plan
+    from reconciler.service.apply import ApplyOptions, apply_config, apply_saved_plan
     from reconciler.service.planfile import read_plan_file
 
     options = ApplyOptions(
@@ -122,8 +121,7 @@ def _ask_then_apply(
     config: LoadedConfig, database_url: str | None, options: ApplyOptions
 ) -> Applied:
     """Show the plan, ask, then apply it as a saved plan would be: only if it still holds."""
-    from reconciler.service.apply import Reviewed
-    from reconciler.service.deploy import apply_config
+    from reconciler.service.apply import Reviewed, apply_config
     from reconciler.service.plan import plan_config
 
     planned = plan_config(config, database_url, force=options.force)

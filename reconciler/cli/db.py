@@ -40,14 +40,11 @@ def upgrade_command(database_url: str | None, lock_timeout: float) -> None:
       reconcile db upgrade --database-url postgresql://app@db/prod
     """
     # Imported here: SQLAlchemy and Alembic load only for commands that use a database.
-    from reconciler.store import open_engine, redact, resolve_url, upgrade
+    from reconciler.store import owned_engine, redact, resolve_url, upgrade
 
     url = resolve_url(database_url)
-    engine = open_engine(url)
-    try:
+    with owned_engine(url) as engine:
         result = upgrade(engine, lock_timeout)
-    finally:
-        engine.dispose()
     if result.changed:
         before = result.before or "no schema"
         click.echo(f"{redact(url)}: upgraded from {before} to revision {result.after} (head)")

@@ -1,5 +1,10 @@
 """Apply: plan under the lock, check against the reviewed plan, execute, journal.
 
+``apply_config`` applies a config loaded from files (``apply -f … --yes``, or the plan shown
+before asking, only if it still holds); ``apply_saved_plan`` re-plans from the config saved with a
+reviewed plan file and applies only if nothing it depends on changed; both go through
+``apply_plan``, which takes a `DesiredState` built anywhere.
+
 The other consumer of `Plan` (the renderers are the first). Two steps, each under the reconciler
 lock: the schema upgrade (its own transaction, since MySQL commits DDL implicitly), then one
 transaction that reads the state, plans, refuses a blocked or stale plan, writes every change
@@ -18,16 +23,36 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from reconciler._version import __version__
-from reconciler.errors import BlockedError, ConfigError, SourceMap, StaleError, UsageError, shown
+from reconciler.config import LoadedConfig
+from reconciler.errors import (
+    BlockedError,
+    ConfigError,
+    DatabaseError,
+    Problem,
+    ReconcileError,
+    SourceMap,
+    StaleError,
+    UsageError,
+    shown,
+)
 from reconciler.gc_pause import gc_paused
 from reconciler.model import DesiredState
 from reconciler.planning import Plan, make_plan
-from reconciler.planning.digest import state_digest
+from reconciler.planning.digest import config_digest, digest, state_digest
 from reconciler.planning.outcome import applied
 from reconciler.planning.stale import stale_problems
 from reconciler.render.escape import plain
 from reconciler.render.json import PlanContext, journal_document, plan_document, summary_image
-from reconciler.store import open_engine, read_state, redact, resolve_url, translated, upgrade
+from reconciler.service.planfile import SavedPlan, check_saved_config, in_config
+from reconciler.store import (
+    database_identity,
+    owned_engine,
+    read_state,
+    redact,
+    resolve_url,
+    translated,
+    upgrade,
+)
 from reconciler.store.journal import NewEntry, write_entry
 from reconciler.store.lock import DEFAULT_TIMEOUT, locked_transaction
 from reconciler.store.tables import ACTOR_LENGTH
@@ -95,24 +120,11 @@ def apply_plan(
     """
     options = options or ApplyOptions()
     options = replace(options, actor=actor_name(options.actor))  # refused before any connection
-    if isinstance(engine, str):
-        owned = open_engine(resolve_url(engine))
-        try:
-            return apply_plan(
-                owned,
-                desired,
-                config_digest=config_digest,
-                sources=sources,
-                options=options,
-                reviewed=reviewed,
-            )
-        finally:
-            owned.dispose()
-    with translated(engine.url):
-        with locked_transaction(engine, options.lock_timeout) as connection:
+    with owned_engine(engine) as owned, translated(owned.url):
+        with locked_transaction(owned, options.lock_timeout) as connection:
             upgrade(connection)
         # Planning and writing build many small objects and no cycles: skip the collections.
-        with locked_transaction(engine, options.lock_timeout) as connection, gc_paused():
+        with locked_transaction(owned, options.lock_timeout) as connection, gc_paused():
             return _apply(connection, desired, config_digest, sources, options, reviewed)
 
 
@@ -189,3 +201,78 @@ def actor_name(option: str | None, environ: Mapping[str, str] = os.environ) -> s
             f" {shown(name)}"
         )
     return name
+
+
+def apply_config(
+    config: LoadedConfig,
+    database_url: str | None = None,
+    options: ApplyOptions | None = None,
+    *,
+    reviewed: Reviewed | None = None,
+) -> Applied:
+    """Plan ``config`` against the database and apply it, under the lock, in one transaction.
+
+    ``database_url`` resolves like ``--database-url`` (else ``$RECONCILE_DATABASE_URL``, else
+    ``sqlite:///reconcile.db``). With ``reviewed`` (the plan shown before asking, from
+    `reconciler.service.plan.plan_config`), applies only if the plan made under the lock equals it.
+    An invalid config raises `ConfigError` before any connection.
+    """
+    if not config.valid:
+        errors = [problem for problem in config.problems if problem.is_error]
+        raise ConfigError(f"the config has {len(errors)} error(s); nothing was applied", errors)
+    with gc_paused():  # a big config is a million live objects: collections only cost time
+        digest_ = config_digest(config)
+    return apply_plan(
+        resolve_url(database_url),
+        config.desired,
+        config_digest=digest_,
+        sources=config.sources,
+        options=options,
+        reviewed=reviewed,
+    )
+
+
+def apply_saved_plan(
+    saved: SavedPlan, database_url: str | None = None, options: ApplyOptions | None = None
+) -> Applied:
+    """Re-plan from the config saved in ``saved`` and apply only if it equals the saved plan.
+
+    The plan keeps the ``--force`` it was made with, whatever ``options.force`` says.
+    """
+    config = saved.loaded or check_saved_config(dict(saved.config), saved.path)
+    if not config.valid:
+        errors = [problem for problem in config.problems if problem.is_error]
+        message = f"{saved.path}: the saved config has {len(errors)} error(s); nothing was applied"
+        raise ConfigError(message, errors)
+    url = resolve_url(database_url)
+    _require_same_database(saved, url)
+    base = options or ApplyOptions()
+    forced = ApplyOptions(saved.force, base.actor, base.lock_timeout, base.progress)
+    try:
+        return apply_plan(
+            url,
+            config.desired,
+            config_digest=digest(saved.config),
+            sources=config.sources,
+            options=forced,
+            reviewed=Reviewed(saved.document),
+        )
+    except ConfigError as error:  # problems against the database, in the saved config
+        raise ConfigError(error.message, map(in_config, error.problems)) from error
+
+
+def _require_same_database(saved: SavedPlan, url: str) -> None:
+    """A reviewed plan applies only to the database it was made against (whatever the user)."""
+    planned_on = saved.document.get("database")
+    target = database_identity(url)
+    try:
+        if isinstance(planned_on, str) and database_identity(planned_on) == target:
+            return
+    except DatabaseError:  # the file records no URL we can read: not this database, then
+        pass
+    where = planned_on if isinstance(planned_on, str) else "no database it records"
+    message = (
+        f"{saved.path} was planned against {where}, not {redact(url)}: refusing to apply it"
+        " to another database (pass --database-url, or plan again against this one)"
+    )
+    raise ReconcileError(message, [Problem("plan.database", message)])

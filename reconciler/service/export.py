@@ -26,7 +26,7 @@ from reconciler.config.schema import check_schema, config_schema
 from reconciler.errors import Level, Location, Problem, SourceMap
 from reconciler.model import DatabaseState, InferenceMode, Kind, Profile, Row
 from reconciler.planning import derive_connection
-from reconciler.store import open_engine, read_state, translated
+from reconciler.store import connected, read_state
 from reconciler.store.migrate import known_revision
 from reconciler.yamledit.dump import DEFAULT_SCHEMA_REF
 from reconciler.yamledit.write import render_config
@@ -238,13 +238,9 @@ def export_database(
     `DatabaseError` (a mistyped path would otherwise export as an empty config), and so is a
     schema a newer reconciler wrote, as for ``plan``.
     """
-    engine = open_engine(url, read_only=True, must_exist=True)
-    try:
-        with translated(engine.url), engine.connect() as connection:
-            known_revision(connection)  # a newer schema may hold what this version cannot show
-            state = read_state(connection)
-    finally:
-        engine.dispose()
+    with connected(url, read_only=True, must_exist=True) as connection:
+        known_revision(connection)  # a newer schema may hold what this version cannot show
+        state = read_state(connection)
     exported = export_state(state)
     rendered = render_config(exported.document, schema_ref, exported.left_out)
     return rendered.text, exported.warnings(file, rendered.comment_lines)

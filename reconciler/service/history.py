@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from reconciler.render.escape import redacted_data
-from reconciler.store import open_engine, resolve_url, translated
+from reconciler.store import connected, resolve_url
 from reconciler.store.journal import JournalEntry, read_entries
 from reconciler.store.migrate import known_revision
 
@@ -19,11 +19,7 @@ def read_history(
     a newer reconciler wrote, is a `DatabaseError`. Plans come `redacted_data`, also those an
     older version journaled whole.
     """
-    engine = open_engine(resolve_url(database_url), read_only=True, must_exist=True)
-    try:
-        with translated(engine.url), engine.connect() as connection:
-            known_revision(connection)  # a newer schema's journal may mean more than it reads
-            entries = read_entries(connection, limit=limit, with_plan=with_plan)
-    finally:
-        engine.dispose()
+    with connected(resolve_url(database_url), read_only=True, must_exist=True) as connection:
+        known_revision(connection)  # a newer schema's journal may mean more than it reads
+        entries = read_entries(connection, limit=limit, with_plan=with_plan)
     return [dataclasses.replace(entry, plan=redacted_data(entry.plan)) for entry in entries]

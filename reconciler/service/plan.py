@@ -17,7 +17,7 @@ from reconciler.model import DatabaseState
 from reconciler.planning import Plan, make_plan, with_config_problems
 from reconciler.planning.digest import config_digest, state_digest
 from reconciler.render.json import PlanContext, plan_document
-from reconciler.store import open_engine, read_state, redact, resolve_url, translated
+from reconciler.store import connected, read_state, redact, resolve_url
 from reconciler.store.migrate import known_revision
 
 Step = Callable[[str], None]
@@ -85,13 +85,9 @@ def unreadable(config: LoadedConfig, database_url: str | None, error: DatabaseEr
 
 
 def _read_only_state(url: str) -> DatabaseState:
-    engine = open_engine(url, read_only=True)
-    try:
-        with translated(engine.url), engine.connect() as connection:
-            known_revision(connection)
-            return read_state(connection)
-    finally:
-        engine.dispose()
+    with connected(url, read_only=True) as connection:
+        known_revision(connection)
+        return read_state(connection)
 
 
 def _context(url: str, config: LoadedConfig, state: DatabaseState | None) -> PlanContext:

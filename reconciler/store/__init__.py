@@ -10,8 +10,10 @@ from __future__ import annotations
 from reconciler.store.engine import (
     DEFAULT_URL,
     URL_VARIABLE,
+    connected,
     database_identity,
     open_engine,
+    owned_engine,
     parse_url,
     resolve_url,
 )
@@ -23,10 +25,12 @@ __all__ = [
     "DEFAULT_URL",
     "URL_VARIABLE",
     "Upgrade",
+    "connected",
     "current_revision",
     "database_identity",
     "head_revision",
     "open_engine",
+    "owned_engine",
     "parse_url",
     "read_state",
     "redact",

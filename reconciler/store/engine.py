@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from sqlalchemy import URL, Engine, event, exc
+from sqlalchemy import URL, Connection, Engine, event, exc
 
 from reconciler.errors import DatabaseError
 from reconciler.store.failures import redact, scrub, splits_password, translated
@@ -98,6 +98,34 @@ def database_identity(url: str | URL) -> tuple[str, str, int | None, str]:
     if backend == "sqlite":
         database = os.path.normpath(database)
     return (backend, host, port, database)
+
+
+@contextmanager
+def connected(
+    url: str, *, read_only: bool = False, must_exist: bool = False
+) -> Iterator[Connection]:
+    """A connection to the database at ``url`` (as `open_engine` opens it), its failures one-line
+    `DatabaseError`s; the engine is disposed after: the one way a service reads a database."""
+    engine = open_engine(url, read_only=read_only, must_exist=must_exist)
+    try:
+        with translated(engine.url), engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def owned_engine(engine: Engine | str) -> Iterator[Engine]:
+    """``engine`` itself, or the engine of a database URL (resolved like ``--database-url``),
+    disposed after: what a service that takes either hands on."""
+    if not isinstance(engine, str):
+        yield engine
+        return
+    owned = open_engine(resolve_url(engine))
+    try:
+        yield owned
+    finally:
+        owned.dispose()
 
 
 def open_engine(url: str | URL, *, read_only: bool = False, must_exist: bool = False) -> Engine:
