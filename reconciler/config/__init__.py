@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler import rules
+from reconciler import rules, secrets
 from reconciler.config.convert import desired_state
 from reconciler.config.interpolate import interpolate
 from reconciler.config.load import read_file
@@ -98,7 +98,7 @@ def _checked(
     """The semantic tier on the merged ``document``, after the problems found so far."""
     desired = desired_state(document)
     problems.extend(rules.check(desired, sources))
-    problems.extend(rules.secret_problems(document, sources))
+    problems.extend(secrets.secret_problems(document, sources))
     return LoadedConfig(desired, sources, _finish(problems, files), document, names)
 
 
@@ -112,7 +112,7 @@ def _finish(problems: Iterable[Problem], files: Sequence[tuple[Any, str]]) -> tu
 
 
 def _redacted(problem: Problem) -> Problem:
-    message, path = rules.redact(problem.message), rules.redact(problem.path)
+    message, path = secrets.redact(problem.message), secrets.redact(problem.path)
     if message == problem.message and path == problem.path:
         return problem
     return Problem(problem.code, message, problem.level, problem.location, path)

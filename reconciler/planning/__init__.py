@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from reconciler.planning.backfill import derive_connection
-from reconciler.planning.plan import Action, Blocked, Change, FieldDiff, Plan, Reason, Summary
+from reconciler.planning.plan import (
+    Action,
+    Blocked,
+    Change,
+    FieldDiff,
+    Plan,
+    PlanContext,
+    Reason,
+    Summary,
+)
 from reconciler.planning.planner import make_plan, with_config_problems
 
 __all__ = [
@@ -12,6 +21,7 @@ __all__ = [
     "Change",
     "FieldDiff",
     "Plan",
+    "PlanContext",
     "Reason",
     "Summary",
     "derive_connection",

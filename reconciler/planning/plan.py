@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from reconciler._version import __version__
 from reconciler.errors import Problem
 from reconciler.model import Kind, Row, Settings
 
@@ -118,3 +119,15 @@ class Plan:
     @property
     def has_changes(self) -> bool:
         return bool(self.changes)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanContext:
+    """What a rendered plan says about its inputs, which the plan itself does not know."""
+
+    database: str
+    """The database URL, password already redacted."""
+    config_digest: str
+    state_digest: str | None
+    """None when the database was not read (an invalid config is not planned)."""
+    tool_version: str = __version__

@@ -2,7 +2,7 @@
 
 One function per frame, which every renderer calls (so later renderers reuse them):
 
-- `redacted`: secrets replaced by ``[redacted]`` (`reconciler.rules.redact`); plan documents,
+- `redacted`: secrets replaced by ``[redacted]`` (`reconciler.secrets.redact`); plan documents,
   plan files and journal rows hold only this.
 - `redacted_data`: the same for every string in JSON data.
 - `plain`: one terminal line: redacted, with every control character, line break and bidi
@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from reconciler.rules import redact, secret_kind
+from reconciler.secrets import redact, secret_kind
 
 # C0 and C1 controls, DEL, and the characters that reorder or break what a reviewer reads: bidi
 # embeddings, overrides and isolates, the directional marks, and the Unicode line separators.

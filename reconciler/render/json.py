@@ -8,11 +8,9 @@ the database is ``[redacted]`` in all of them.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from reconciler._version import __version__
-from reconciler.planning import Action, Blocked, Change, Plan, Summary
+from reconciler.planning import Action, Blocked, Change, Plan, PlanContext, Summary
 from reconciler.render.escape import json_text, redacted, redacted_data
 from reconciler.render.problems import problem_image
 
@@ -20,18 +18,6 @@ FORMAT_VERSION = 1
 
 COMPACT_FROM = 1_000
 """A plan with more changes than this is journaled compacted (`journal_document`)."""
-
-
-@dataclass(frozen=True, slots=True)
-class PlanContext:
-    """What a rendered plan says about its inputs, which the plan itself does not know."""
-
-    database: str
-    """The database URL, password already redacted."""
-    config_digest: str
-    state_digest: str | None
-    """None when the database was not read (an invalid config is not planned)."""
-    tool_version: str = __version__
 
 
 def change_image(change: Change) -> dict[str, Any]:

@@ -37,12 +37,12 @@ from reconciler.errors import (
 )
 from reconciler.gc_pause import gc_paused
 from reconciler.model import DesiredState
-from reconciler.planning import Plan, make_plan
+from reconciler.planning import Plan, PlanContext, make_plan
 from reconciler.planning.digest import config_digest, digest, state_digest
 from reconciler.planning.outcome import applied
 from reconciler.planning.stale import stale_problems
 from reconciler.render.escape import plain
-from reconciler.render.json import PlanContext, journal_document, plan_document, summary_image
+from reconciler.render.json import journal_document, plan_document, summary_image
 from reconciler.service.planfile import SavedPlan, check_saved_config, in_config
 from reconciler.store import (
     database_identity,

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler import canonical, rules
+from reconciler import canonical, rules, secrets
 from reconciler.config.convert import desired_state
 from reconciler.config.schema import check_schema, config_schema
 from reconciler.errors import Level, Location, Problem, SourceMap
@@ -106,7 +106,7 @@ def _refused(
             sources,
             unknown_level=Level.ERROR,
         ),
-        *rules.secret_problems(document, sources),
+        *secrets.secret_problems(document, sources),
     ]
     refused: dict[tuple[str, str], list[Problem]] = {}
     for problem in problems:
@@ -163,9 +163,9 @@ def _fields(row: Row) -> dict[str, Any]:
 def _redacted(value: Any) -> Any:
     """``value`` with every key and string that looks like a secret redacted."""
     if isinstance(value, str):
-        return rules.redact(value)
+        return secrets.redact(value)
     if isinstance(value, dict):
-        return {rules.redact(key): _redacted(item) for key, item in value.items()}
+        return {secrets.redact(key): _redacted(item) for key, item in value.items()}
     return value
 
 
@@ -173,7 +173,7 @@ def _redacted_keys(
     refused: Mapping[tuple[str, str], list[Problem]],
 ) -> dict[tuple[str, str], tuple[Problem, ...]]:
     return {
-        (section, rules.redact(name)): tuple(found) for (section, name), found in refused.items()
+        (section, secrets.redact(name)): tuple(found) for (section, name), found in refused.items()
     }
 
 
@@ -219,7 +219,7 @@ def _left_out_warning(
             f" that is not a lowercase DNS label {kept}"
         )
         return Problem("export.legacy-name", message, Level.WARNING, location, f"{section}.{name}")
-    reasons = "; ".join(f"{rules.redact(p.message)} [{p.code}]" for p in problems)
+    reasons = "; ".join(f"{secrets.redact(p.message)} [{p.code}]" for p in problems)
     message = (
         f"{_KINDS[section]} {name!r} is written as a comment: a config would refuse it: {reasons}"
         f" {kept}"

@@ -14,9 +14,9 @@ from reconciler.config import LoadedConfig
 from reconciler.errors import DatabaseError, Problem
 from reconciler.gc_pause import gc_paused
 from reconciler.model import DatabaseState
-from reconciler.planning import Plan, make_plan, with_config_problems
+from reconciler.planning import Plan, PlanContext, make_plan, with_config_problems
 from reconciler.planning.digest import config_digest, state_digest
-from reconciler.render.json import PlanContext, plan_document
+from reconciler.render.json import plan_document
 from reconciler.store import connected, read_state, redact, resolve_url
 from reconciler.store.migrate import known_revision
 

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any
 
-from reconciler import rules
+from reconciler import secrets
 from reconciler.config import LoadedConfig, check_document
 from reconciler.config.load import read_regular_file
 from reconciler.errors import (
@@ -144,7 +144,7 @@ def _schema_problems(document: dict[str, Any], path: str) -> list[Problem]:
     return [
         Problem(
             "plan.schema",
-            _short(rules.redact(error.message)),
+            _short(secrets.redact(error.message)),
             location=Location(path),
             path=dotted(tuple(error.absolute_path)),
         )

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
 from reconciler.cli import cli
-from reconciler.rules import REDACTED
+from reconciler.secrets import REDACTED
 from reconciler.store import open_engine
 from tests.acceptance.database_snapshot import execute, scalar
 

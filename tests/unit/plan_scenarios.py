@@ -6,9 +6,8 @@ from plan_values import BACKFILL, CONFIG, SEED, config, conn, db, prof, prov
 
 from reconciler.errors import Location, SourceMap
 from reconciler.model import DatabaseState
-from reconciler.planning import Plan, make_plan
+from reconciler.planning import Plan, PlanContext, make_plan
 from reconciler.planning.digest import state_digest
-from reconciler.render.json import PlanContext
 
 
 def mixed() -> tuple[Plan, DatabaseState]:

@@ -21,7 +21,7 @@ from reconciler.model import (
     Profile,
     Provider,
 )
-from reconciler.rules import secret_kind
+from reconciler.secrets import secret_kind
 from reconciler.service.export import declared_fields, export_state, inference_mode
 from reconciler.yamledit.write import render_config
 

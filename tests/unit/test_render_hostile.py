@@ -16,13 +16,13 @@ from hypothesis import strategies as st
 
 from reconciler.errors import Level, Location, Problem
 from reconciler.model import Auth, Connection, Kind, Profile, Provider, Settings
-from reconciler.planning import Action, Blocked, Change, FieldDiff, Plan, Reason
+from reconciler.planning import Action, Blocked, Change, FieldDiff, Plan, PlanContext, Reason
 from reconciler.render import problems as render_problems
 from reconciler.render.escape import block, fenced, md_code, md_text, plain
-from reconciler.render.json import PlanContext, journal_document, render_json
+from reconciler.render.json import journal_document, render_json
 from reconciler.render.markdown import render_markdown
 from reconciler.render.text import render_text
-from reconciler.rules import REDACTED
+from reconciler.secrets import REDACTED
 from tests.frames import (
     BIDI,
     SECRET,
