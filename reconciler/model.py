@@ -157,6 +157,25 @@ class Kind(StrEnum):
     CONNECTION = "connection"
     PROFILE = "profile"
 
+    @property
+    def section(self) -> str:
+        """The config section (and table family) of the kind: ``providers``, ``connections``…"""
+        return f"{self.value}s"
+
+    @property
+    def heading(self) -> str:
+        """The kind's heading in rendered plans: ``Providers``, ``Connections``, ``Profiles``."""
+        return self.section.capitalize()
+
+    @classmethod
+    def of_section(cls, section: str) -> Kind:
+        """The kind of a config section: ``Kind.of_section("profiles") is Kind.PROFILE``."""
+        return cls(section.removesuffix("s"))
+
+
+SECTIONS = tuple(kind.section for kind in Kind)
+"""The config's sections of rows, in the kinds' order."""
+
 
 @dataclass(frozen=True)
 class DatabaseState:

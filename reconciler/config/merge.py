@@ -13,9 +13,7 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from reconciler.errors import Location, Path, Problem, SourceMap, shown
-
-SECTIONS = ("providers", "connections", "profiles")
-_KIND = {"providers": "provider", "connections": "connection", "profiles": "profile"}
+from reconciler.model import SECTIONS, Kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +113,8 @@ def _merge_section(
             target[name] = item
             continue
         path = (section, name)
-        message = (
-            f"{_KIND[section]} {name!r} is also declared at {_cite(first.locate(path, key=True))}"
-        )
+        first_place = _cite(first.locate(path, key=True))
+        message = f"{Kind.of_section(section)} {name!r} is also declared at {first_place}"
         yield part.sources.problem("name.duplicate", message, path, key=True)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from reconciler import canonical
 from reconciler.model import Kind, ManagedBy, Profile, Provider, Row
-from reconciler.planning.draft import SECTIONS, Draft, table
+from reconciler.planning.draft import Draft, table
 from reconciler.planning.plan import Action, Blocked, FieldDiff, Reason
 from reconciler.planning.rows import with_connection, with_owner
 
@@ -138,6 +138,6 @@ def _canonical_delete(kind: Kind, name: str) -> Blocked:
         Action.DELETE,
         "delete.canonical",
         f"{kind} {name} is canonical and is never deleted, even with --force; its row says"
-        f" managed_by config but the config does not declare it (declare it in {SECTIONS[kind]}"
+        f" managed_by config but the config does not declare it (declare it in {kind.section}"
         " exactly as defined in code)",
     )

@@ -21,7 +21,6 @@ from reconciler.model import (
 )
 from reconciler.planning.plan import Action, Blocked, Reason
 
-SECTIONS = {Kind.PROVIDER: "providers", Kind.CONNECTION: "connections", Kind.PROFILE: "profiles"}
 """The config section that declares each kind, for problem paths."""
 
 _PRECEDENCE = {

@@ -8,7 +8,7 @@ from reconciler import canonical
 from reconciler.errors import Level
 from reconciler.model import Kind, Row
 from reconciler.planning.diff import field_diffs
-from reconciler.planning.draft import SECTIONS, Draft, table
+from reconciler.planning.draft import Draft, table
 from reconciler.planning.plan import FieldDiff, Reason
 
 _CANONICAL: tuple[tuple[Kind, Mapping[str, Row]], ...] = (
@@ -31,7 +31,7 @@ def seed(draft: Draft) -> None:
         have_rows = table(draft.state, kind)
         declared = table(draft.desired, kind)
         for name, code_row in rows.items():
-            path = (SECTIONS[kind], name)
+            path = (kind.section, name)
             mention = declared.get(name)
             if mention is not None and (redefined := field_diffs(kind, code_row, mention)):
                 draft.problems.append(

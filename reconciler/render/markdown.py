@@ -18,8 +18,6 @@ from reconciler.render.text import SIGNS, details, nothing_to_change
 DETAILS_LIMIT = 200
 """Changes listed per kind in a comment; the rest is counted (GitHub caps comments at 65536)."""
 
-_TITLES = {Kind.PROVIDER: "Providers", Kind.CONNECTION: "Connections", Kind.PROFILE: "Profiles"}
-
 
 def render_markdown(plan: Plan) -> str:
     """Markdown for a pull-request comment: summary table, blocked and deletes, then details."""
@@ -39,7 +37,7 @@ def _table(plan: Plan) -> list[str]:
     counts = Counter((c.kind, c.action) for c in plan.changes)
     for kind in Kind:
         cells = " | ".join(str(counts[(kind, action)]) for action in Action)
-        rows.append(f"| {_TITLES[kind]} | {cells} |")
+        rows.append(f"| {kind.heading} | {cells} |")
     s = plan.summary
     rows.append(f"| **Total** | **{s.create}** | **{s.update}** | **{s.delete}** |")
     verdict = f"**{s.blocked} blocked**: this plan applies nothing." if s.blocked else ""
@@ -93,5 +91,5 @@ def _details(kind: Kind, changes: list[Change]) -> list[str]:
     if len(changes) > DETAILS_LIMIT:
         more = len(changes) - DETAILS_LIMIT
         body.append(f"# ... and {more} more (--format json lists every row)")
-    summary = f"<details><summary>{_TITLES[kind]}: {len(changes)} changes</summary>"
+    summary = f"<details><summary>{kind.heading}: {len(changes)} changes</summary>"
     return [summary, "", *fenced(body, "diff"), "", "</details>", ""]

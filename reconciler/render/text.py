@@ -31,7 +31,6 @@ _COLOURS = {
 _BLOCK_FIELDS = {"system_prompt", "description"}
 """Fields whose multi-line values are shown line by line; any other value stays on one line."""
 _QUIET_REASONS = {Reason.DECLARED, Reason.REMOVED}
-_HEADINGS = {Kind.PROVIDER: "Providers", Kind.CONNECTION: "Connections", Kind.PROFILE: "Profiles"}
 
 
 class _Paint:
@@ -141,7 +140,7 @@ def _by_kind(plan: Plan) -> Iterator[tuple[Kind, list[Change]]]:
 def _listed_changes(plan: Plan, paint: _Paint) -> list[str]:
     lines: list[str] = []
     for kind, changes in _by_kind(plan):
-        lines.append(paint(_HEADINGS[kind], "heading"))
+        lines.append(paint(kind.heading, "heading"))
         for change in changes:
             reason = "" if change.reason in _QUIET_REASONS else f"  ({change.reason})"
             head = f"  {SIGNS[change.action]} {plain(change.name)}"
@@ -155,7 +154,7 @@ def _counted_changes(plan: Plan, paint: _Paint) -> list[str]:
         f"{len(plan.changes)} changes, counted per kind and reason (--format json lists every row):"
     ]
     for kind, changes in _by_kind(plan):
-        lines.append(paint(_HEADINGS[kind], "heading"))
+        lines.append(paint(kind.heading, "heading"))
         counts = Counter((c.action, c.reason) for c in changes)
         for action in Action:
             for reason in Reason:

@@ -24,16 +24,14 @@ from reconciler import canonical, rules, secrets
 from reconciler.config.convert import desired_state
 from reconciler.config.schema import check_schema, config_schema
 from reconciler.errors import Level, Location, Problem, SourceMap
-from reconciler.model import DatabaseState, InferenceMode, Kind, Profile, Row
+from reconciler.model import SECTIONS, DatabaseState, InferenceMode, Kind, Profile, Row
 from reconciler.planning import derive_connection
 from reconciler.store import connected, read_state
 from reconciler.store.migrate import known_revision
 from reconciler.yamledit.dump import DEFAULT_SCHEMA_REF
 from reconciler.yamledit.write import render_config
 
-SECTIONS = {Kind.PROVIDER: "providers", Kind.CONNECTION: "connections", Kind.PROFILE: "profiles"}
 _DEFAULTS: Mapping[str, Any] = {"enabled": True}
-_KINDS = {section: kind for kind, section in SECTIONS.items()}
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,7 @@ class Export:
         """
         return tuple(
             _left_out_warning(section, name, self.refused.get((section, name)), file, lines or {})
-            for section in SECTIONS.values()
+            for section in SECTIONS
             for name in sorted(self.left_out.get(section, {}))
         )
 
@@ -69,7 +67,8 @@ def export_state(state: DatabaseState) -> Export:
     document: dict[str, Any] = {"version": 1, "settings": {"inference_mode": mode.value}}
     left_out: dict[str, dict[str, dict[str, Any]]] = {}
     declarable = re.compile(config_schema()["$defs"]["name"]["pattern"])
-    for kind, section in SECTIONS.items():
+    for kind in Kind:
+        section = kind.section
         rows = _rows(state, kind)
         for name in sorted(rows):
             if name in _canonical(kind):
@@ -111,7 +110,7 @@ def _refused(
     refused: dict[tuple[str, str], list[Problem]] = {}
     for problem in problems:
         section, name = (problem.path.split(".") + ["", ""])[:2]
-        if problem.is_error and section in _KINDS and name in document.get(section, {}):
+        if problem.is_error and section in SECTIONS and name in document.get(section, {}):
             found = refused.setdefault((section, name), [])
             if all((p.code, p.path) != (problem.code, problem.path) for p in found):
                 found.append(problem)
@@ -215,14 +214,14 @@ def _left_out_warning(
     kept = "(the row stays in the database as it is, and a config may still reference it)"
     if problems is None:
         message = (
-            f"{_KINDS[section]} {name!r} is written as a comment: a config cannot declare a name"
-            f" that is not a lowercase DNS label {kept}"
+            f"{Kind.of_section(section)} {name!r} is written as a comment: a config cannot declare"
+            f" a name that is not a lowercase DNS label {kept}"
         )
         return Problem("export.legacy-name", message, Level.WARNING, location, f"{section}.{name}")
     reasons = "; ".join(f"{secrets.redact(p.message)} [{p.code}]" for p in problems)
     message = (
-        f"{_KINDS[section]} {name!r} is written as a comment: a config would refuse it: {reasons}"
-        f" {kept}"
+        f"{Kind.of_section(section)} {name!r} is written as a comment: a config would refuse it:"
+        f" {reasons} {kept}"
     )
     return Problem("export.invalid-row", message, Level.WARNING, location, f"{section}.{name}")
 

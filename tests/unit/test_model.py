@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.model import Auth, InferenceMode, ManagedBy, Profile, Settings
+from reconciler.model import Auth, InferenceMode, Kind, ManagedBy, Profile, Settings
 
 
 @pytest.mark.parametrize(
@@ -26,3 +26,10 @@ def test_managed_by_never_counts_as_a_difference() -> None:
 def test_auth_image_carries_only_its_keys() -> None:
     assert Auth("platform").image() == {"type": "platform"}
     assert Auth("api_key", "c/x").image() == {"type": "api_key", "credential": "c/x"}
+
+
+def test_a_kind_names_its_section_and_heading_once() -> None:
+    assert [kind.section for kind in Kind] == ["providers", "connections", "profiles"]
+    assert [kind.heading for kind in Kind] == ["Providers", "Connections", "Profiles"]
+    assert all(Kind.of_section(kind.section) is kind for kind in Kind)
+    assert str(Kind.PROFILE) == "profile"
