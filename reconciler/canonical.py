@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
 
-from reconciler.model import Auth, Connection, ManagedBy, Provider
+from reconciler.model import Auth, Connection, Kind, ManagedBy, Provider, Row
 
 PROVIDERS: MappingProxyType[str, Provider] = MappingProxyType(
     {
@@ -26,3 +27,12 @@ CONNECTIONS: MappingProxyType[str, Connection] = MappingProxyType(
 
 PLATFORM_PROVIDERS = frozenset({"anthropic", "openai", "gemini"})
 """Canonical providers that have a managed platform proxy (auth ``platform``)."""
+
+
+def rows(kind: Kind) -> Mapping[str, Row]:
+    """The canonical rows of ``kind`` by name (profiles have none)."""
+    if kind is Kind.PROVIDER:
+        return PROVIDERS
+    if kind is Kind.CONNECTION:
+        return CONNECTIONS
+    return MappingProxyType({})

@@ -94,14 +94,10 @@ def _with_kept_connection(want: Profile, have: Row | None) -> Profile:
 
 def declare(draft: Draft) -> None:
     """Create, update or adopt every declared row that is not canonical (seed handles those)."""
-    for kind, canon in (
-        (Kind.PROVIDER, canonical.PROVIDERS),
-        (Kind.CONNECTION, canonical.CONNECTIONS),
-        (Kind.PROFILE, {}),
-    ):
+    for kind in Kind:
         have_rows = table(draft.state, kind)
         for name, want in table(draft.desired, kind).items():
-            if name in canon:
+            if name in canonical.rows(kind):
                 continue
             have = have_rows.get(name)
             if isinstance(want, Profile):
@@ -116,11 +112,8 @@ def declare(draft: Draft) -> None:
 
 def prune(draft: Draft) -> None:
     """Delete the rows the config owned that left it; refuse it for a canonical name."""
-    for kind, canon in (
-        (Kind.PROVIDER, canonical.PROVIDERS),
-        (Kind.CONNECTION, canonical.CONNECTIONS),
-        (Kind.PROFILE, {}),
-    ):
+    for kind in Kind:
+        canon = canonical.rows(kind)
         declared = table(draft.desired, kind)
         for name, have in table(draft.state, kind).items():
             if have.managed_by is not ManagedBy.CONFIG or name in declared:

@@ -49,9 +49,7 @@ def is_protected(kind: Kind, row: Row) -> bool:
     """Canonical and seed rows are never deleted (a canonical name whatever its ``managed_by``)."""
     if row.managed_by is ManagedBy.SEED:
         return True
-    if kind is Kind.PROVIDER:
-        return row.name in canonical.PROVIDERS
-    return kind is Kind.CONNECTION and row.name in canonical.CONNECTIONS
+    return row.name in canonical.rows(kind)
 
 
 @dataclass

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from reconciler import canonical
 from reconciler.errors import Level
-from reconciler.model import Kind, Row
+from reconciler.model import Kind
 from reconciler.planning.diff import field_diffs
 from reconciler.planning.draft import Draft, table
 from reconciler.planning.plan import FieldDiff, Reason
-
-_CANONICAL: tuple[tuple[Kind, Mapping[str, Row]], ...] = (
-    (Kind.PROVIDER, canonical.PROVIDERS),
-    (Kind.CONNECTION, canonical.CONNECTIONS),
-)
+from reconciler.rules import canonical_problems
 
 
 def _describe(diffs: tuple[FieldDiff, ...]) -> str:
@@ -26,23 +20,13 @@ def _show(value: object) -> str:
 
 
 def seed(draft: Draft) -> None:
-    """Insert missing canonical rows; report drifted ones and redefinitions in the config."""
-    for kind, rows in _CANONICAL:
+    """Insert missing canonical rows; report drifted ones, and redefinitions in the config (the
+    rule `validate` runs, so a `DesiredState` built in code is held to it too)."""
+    draft.problems.extend(canonical_problems(draft.desired, draft.sources))
+    for kind in (Kind.PROVIDER, Kind.CONNECTION):
         have_rows = table(draft.state, kind)
-        declared = table(draft.desired, kind)
-        for name, code_row in rows.items():
+        for name, code_row in canonical.rows(kind).items():
             path = (kind.section, name)
-            mention = declared.get(name)
-            if mention is not None and (redefined := field_diffs(kind, code_row, mention)):
-                draft.problems.append(
-                    draft.sources.problem(
-                        "canonical.redefined",
-                        f"{kind} {name} is canonical: declare it only as defined in code, or not"
-                        f" at all ({_describe(redefined)})",
-                        path,
-                        key=True,
-                    )
-                )
             have = have_rows.get(name)
             if have is None:
                 draft.touch(kind, code_row, Reason.SEED)

@@ -71,7 +71,7 @@ def export_state(state: DatabaseState) -> Export:
         section = kind.section
         rows = _rows(state, kind)
         for name in sorted(rows):
-            if name in _canonical(kind):
+            if name in canonical.rows(kind):
                 continue
             fields = _fields(rows[name])
             if declarable.fullmatch(name):
@@ -192,14 +192,6 @@ def _rows(state: DatabaseState, kind: Kind) -> Mapping[str, Row]:
         Kind.PROFILE: state.profiles,
     }
     return tables[kind]
-
-
-def _canonical(kind: Kind) -> Mapping[str, Row]:
-    if kind is Kind.PROVIDER:
-        return canonical.PROVIDERS
-    if kind is Kind.CONNECTION:
-        return canonical.CONNECTIONS
-    return {}
 
 
 def _left_out_warning(

@@ -40,9 +40,9 @@ def test_a_redefinition_is_an_error_and_changes_nothing() -> None:
     assert (problem.code, problem.level, problem.path) == (
         "canonical.redefined",
         Level.ERROR,
-        "connections.openai-managed",
+        "connections.openai-managed.auth",
     )
-    assert "auth.type: platform -> api_key" in problem.message
+    assert "the code defines it as provider 'openai' with auth type 'platform'" in problem.message
 
 
 def test_drift_in_the_database_is_a_warning_and_never_overwritten() -> None:
