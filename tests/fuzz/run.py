@@ -97,7 +97,9 @@ def fuzz(name: str, seconds: float, seed: int) -> Stats:
             stats.failures.setdefault(key, []).append(saved)
             print(f"[{name}] FAILURE {key}\n  replay: {reproducer(saved)}", flush=True)
         if stats.rounds % 10 == 0:
-            print(f"[{name}] {stats.executions} executions, {len(stats.failures)} distinct failures")
+            print(
+                f"[{name}] {stats.executions} executions, {len(stats.failures)} distinct failures"
+            )
     return stats
 
 
@@ -187,6 +189,10 @@ def report(results: dict[str, Stats]) -> None:
         print(f"{name:<10}  {stats.executions:>10}  {len(stats.failures):>17}")
         for key, saved in stats.failures.items():
             print(f"  {key} (found {len(saved)}x)\n    {reproducer(saved[-1])}")
+    if targets.OUTCOMES:
+        print(
+            "plan cases:", ", ".join(f"{n} {what}" for what, n in sorted(targets.OUTCOMES.items()))
+        )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
-
 from ruamel.yaml import YAML
 
 from reconciler.model import AUTH_TYPES, PROVIDER_TYPES
@@ -78,7 +77,9 @@ def name() -> st.SearchStrategy[Any]:
     """A section key: a good DNS label, a weird name, or not a string at all."""
     good = st.sampled_from((*DECLARED, *CANONICAL_PROVIDERS, *CANONICAL_CONNECTIONS))
     pooled = st.sampled_from((*CONNECTION_POOL, *PROFILE_POOL))
-    weird = st.one_of(st.sampled_from(LEGACY), text, st.from_regex(r"[a-z0-9-]{1,70}", fullmatch=True))
+    weird = st.one_of(
+        st.sampled_from(LEGACY), text, st.from_regex(r"[a-z0-9-]{1,70}", fullmatch=True)
+    )
     return st.one_of(good, pooled, weird, st.integers(0, 9), st.booleans())
 
 
@@ -117,7 +118,9 @@ def auths(draw: st.DrawFn) -> Any:
     kind = draw(st.sampled_from(AUTH_TYPES) | string_value())
     good: dict[str, Any] = {"type": kind}
     if kind == "api_key" or draw(st.integers(0, 4)) == 0:
-        good["credential"] = draw(st.sampled_from(["credential/x/api_key", "vault/a"]) | string_value())
+        good["credential"] = draw(
+            st.sampled_from(["credential/x/api_key", "vault/a"]) | string_value()
+        )
     return maybe_wrong(draw, good, {})
 
 
@@ -184,6 +187,7 @@ def documents(draw: st.DrawFn) -> Any:
 
 # --- loader: bytes ------------------------------------------------------------------------------
 
+
 @st.composite
 def mutated_yaml(draw: st.DrawFn) -> bytes:
     """A seed file with a few byte- and line-level mutations."""
@@ -212,10 +216,44 @@ def mutated_yaml(draw: st.DrawFn) -> bytes:
 TOKENS = [
     token.encode()
     for token in (
-        ":", "- ", "  ", "\t", "{", "}", "[", "]", ",", "&a ", "*a", "<<: *a", "!!binary ",
-        "!!str ", "? ", "|", ">-", "'", '"', "#", "\n", "\r\n", "---\n", "...\n", "%YAML 1.1\n",
-        "\\u0000", "\x00", "\xef\xbb\xbf", "${X}", "${UNSET:-d}", "~", "null", "1e999", "0o7",
-        ".nan", "2147483648", "version: 1\n", "profiles:\n  p:\n    provider: x\n",
+        ":",
+        "- ",
+        "  ",
+        "\t",
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        "&a ",
+        "*a",
+        "<<: *a",
+        "!!binary ",
+        "!!str ",
+        "? ",
+        "|",
+        ">-",
+        "'",
+        '"',
+        "#",
+        "\n",
+        "\r\n",
+        "---\n",
+        "...\n",
+        "%YAML 1.1\n",
+        "\\u0000",
+        "\x00",
+        "\xef\xbb\xbf",
+        "${X}",
+        "${UNSET:-d}",
+        "~",
+        "null",
+        "1e999",
+        "0o7",
+        ".nan",
+        "2147483648",
+        "version: 1\n",
+        "profiles:\n  p:\n    provider: x\n",
     )
 ]
 
@@ -260,7 +298,9 @@ def database_rows(draw: st.DrawFn) -> list[tuple[str, dict[str, Any]]]:
     for provider in provider_names:
         row = {
             "name": provider,
-            "type": draw(st.sampled_from(PROVIDER_TYPES) | st.sampled_from(["", "mistral", "OpenAI"])),
+            "type": draw(
+                st.sampled_from(PROVIDER_TYPES) | st.sampled_from(["", "mistral", "OpenAI"])
+            ),
             "base_url": draw(st.none() | st.sampled_from(["https://x.example", "", "nope"])),
             "enabled": draw(st.booleans()),
             "managed_by": draw(owner),
@@ -268,7 +308,11 @@ def database_rows(draw: st.DrawFn) -> list[tuple[str, dict[str, Any]]]:
         rows.append(("providers", row))
     parents = [*provider_names, *CANONICAL_PROVIDERS]
     connection_names = draw(
-        st.lists(st.sampled_from(CONNECTION_POOL + CANONICAL_CONNECTIONS) | ROW_NAMES, max_size=5, unique=True)
+        st.lists(
+            st.sampled_from(CONNECTION_POOL + CANONICAL_CONNECTIONS) | ROW_NAMES,
+            max_size=5,
+            unique=True,
+        )
     )
     for connection in connection_names:
         row = {
@@ -278,12 +322,16 @@ def database_rows(draw: st.DrawFn) -> list[tuple[str, dict[str, Any]]]:
             "managed_by": draw(owner),
         }
         rows.append(("provider_connections", row))
-    for profile in draw(st.lists(st.sampled_from(PROFILE_POOL) | ROW_NAMES, max_size=6, unique=True)):
+    for profile in draw(
+        st.lists(st.sampled_from(PROFILE_POOL) | ROW_NAMES, max_size=6, unique=True)
+    ):
         row = {
             "name": profile,
             "provider": draw(st.sampled_from(parents)),
             "model": draw(st.sampled_from(["m", "gpt-4", ""]) | text),
-            "provider_connection": draw(st.none() | st.sampled_from([*connection_names, *CANONICAL_CONNECTIONS])),
+            "provider_connection": draw(
+                st.none() | st.sampled_from([*connection_names, *CANONICAL_CONNECTIONS])
+            ),
             "source": draw(st.none() | st.sampled_from(["managed", "user", "other"])),
             "label": draw(st.none() | text),
             "system_prompt": draw(st.none() | text),

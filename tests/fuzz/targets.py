@@ -19,6 +19,7 @@ import shutil
 import sqlite3
 import tempfile
 import warnings
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -41,6 +42,8 @@ CODE = re.compile(r"^[a-z]+(\.[A-Za-z-]+)+$")
 TEXT_LINE = re.compile(r"^\S.*:\d+:\d+: (error|warning) \[[A-Za-z.-]+\] ")
 ENV = {"RECONCILE_DATABASE_URL": None, "RECONCILE_DEBUG": None, "NO_COLOR": "1"}
 STATE_TABLES = ("providers", "provider_connections", "profiles", "reconcile_journal")
+OUTCOMES: Counter[str] = Counter()
+"""How the cases of this process ended (``plan exit 2``, ``applied, re-plan empty``), for run.py."""
 
 
 class Violation(AssertionError):
@@ -88,6 +91,7 @@ def plan_case(case: dict[str, Any]) -> None:
         check(len(set(codes.values())) == 1, "plan exit code differs by format", codes)
         document = _plan_document(results["json"])
         _check_plan_exit(document, codes["json"])
+        OUTCOMES[f"plan exit {codes['json']}"] += 1
         check(_rows(database) == before, "plan wrote to the database")
         if not case["apply"]:
             return
@@ -95,6 +99,7 @@ def plan_case(case: dict[str, Any]) -> None:
         if codes["json"] in (1, 3):
             _check_clean(applied, {codes["json"]})
             check(_rows(database) == before, "a refused apply wrote to the database")
+            OUTCOMES["apply refused, nothing written"] += 1
             return
         _check_clean(applied, {0})
         again = _plan_document(_invoke(*plan, "--format", "json"))
@@ -104,6 +109,7 @@ def plan_case(case: dict[str, Any]) -> None:
             "re-plan after apply is not empty",
             left,
         )
+        OUTCOMES["applied, re-plan empty"] += 1
 
 
 # --- invariants -------------------------------------------------------------------------------
@@ -140,7 +146,9 @@ def _check_schema_verdict(data: bytes, loaded: LoadedConfig) -> None:
     if not schema_ok:
         check(not loaded.valid, "valid although the JSON schema rejects it", reference)
     elif _finite(reference):  # the loader refuses NaN and infinity, the JSON schema does not
-        check(not schema_problems, "schema problems the JSON schema does not raise", schema_problems)
+        check(
+            not schema_problems, "schema problems the JSON schema does not raise", schema_problems
+        )
 
 
 def _check_validate_cli(path: Path, loaded: LoadedConfig) -> None:
