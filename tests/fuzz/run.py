@@ -4,8 +4,8 @@
     python tests/fuzz/run.py --minutes 10 --target plan   # one target
     python tests/fuzz/run.py --replay tests/fuzz/crashes/plan-0123456789ab.json
 
-The time is shared by weight (plan, the slowest, gets half). Each target runs in rounds of
-hypothesis examples with a fresh seed; a failing input is shrunk, saved under
+The time is shared by weight (plan, the slowest, gets twice the others). Each target runs in
+rounds of hypothesis examples with a fresh seed; a failing input is shrunk, saved under
 ``tests/fuzz/crashes/`` (gitignored) and printed with the command that replays it. At the end
 each target prints its executions and its distinct failures.
 """
@@ -49,6 +49,7 @@ class Target:
 TARGETS = {
     "loader": Target(targets.load_bytes, strategies.raw_bytes, 1, 200, ".bin"),
     "validate": Target(targets.validate_text, strategies.config_texts, 1, 200, ".yaml"),
+    "merge": Target(targets.merge_texts, strategies.config_folders, 1, 100, ".json"),
     "plan": Target(targets.plan_case, strategies.plan_inputs(), 2, 40, ".json"),
 }
 
@@ -172,7 +173,7 @@ def replay(path: Path) -> int:
     value: Any = data
     if name == "validate":
         value = data.decode("utf-8")
-    elif name == "plan":
+    elif name in ("merge", "plan"):
         value = json.loads(data)
     try:
         TARGETS[name].function(value)

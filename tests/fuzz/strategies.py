@@ -355,6 +355,8 @@ def dumped(document: Any, style: str) -> str:
 
 config_texts = st.builds(dumped, documents(), st.sampled_from(["block", "block", "flow"]))
 """YAML configs close to the schema, for the validate target."""
+config_folders = st.lists(config_texts, min_size=2, max_size=3)
+"""Two or three such configs, for the merge target (the name pools make them collide)."""
 
 
 @st.composite

@@ -3,6 +3,7 @@
 - `load_bytes`: any bytes as a config file, through `load_config` and ``reconcile validate``;
 - `validate_text`: a YAML config close to the schema, with the same invariants, and validate's
   verdict consistent with the JSON schema;
+- `merge_texts`: several such configs in one folder, merged;
 - `plan_case`: a config over a fresh SQLite database with random legacy rows: ``reconcile plan``
   in every format, the plan JSON against its schema, and (for some) apply then an empty re-plan.
 
@@ -65,13 +66,28 @@ def load_bytes(data: bytes) -> None:
         path.write_bytes(data)
         loaded = load_config([str(path)])  # the environment the CLI sees
         _check_loaded(loaded, str(path))
-        _check_schema_verdict(data, loaded)
+        _check_schema_verdict(path, loaded)
         _check_validate_cli(path, loaded)
 
 
 def validate_text(text: str) -> None:
     """A YAML config close to the schema: the invariants of `load_bytes`."""
     load_bytes(text.encode("utf-8"))
+
+
+def merge_texts(texts: list[str]) -> None:
+    """Several YAML configs in one folder, merged: the invariants of `load_bytes` for each file."""
+    with _workdir() as work:
+        folder = work / "config.d"
+        folder.mkdir()
+        files = [folder / f"{index:02}.yaml" for index in range(len(texts))]
+        for path, text in zip(files, texts, strict=True):
+            path.write_text(text, encoding="utf-8")
+        loaded = load_config([str(folder)])
+        _check_loaded(loaded, *map(str, files))
+        for path in files:
+            _check_schema_verdict(path, loaded)
+        _check_validate_cli(folder, loaded)
 
 
 def plan_case(case: dict[str, Any]) -> None:
@@ -89,6 +105,8 @@ def plan_case(case: dict[str, Any]) -> None:
         for result in results.values():
             _check_clean(result, {0, 1, 2, 3})
         check(len(set(codes.values())) == 1, "plan exit code differs by format", codes)
+        repeated = _invoke(*plan, "--format", "json").stdout
+        check(repeated == results["json"].stdout, "the same plan twice is not byte-identical")
         document = _plan_document(results["json"])
         _check_plan_exit(document, codes["json"])
         OUTCOMES[f"plan exit {codes['json']}"] += 1
@@ -115,7 +133,7 @@ def plan_case(case: dict[str, Any]) -> None:
 # --- invariants -------------------------------------------------------------------------------
 
 
-def _check_loaded(loaded: LoadedConfig, path: str) -> None:
+def _check_loaded(loaded: LoadedConfig, *paths: str) -> None:
     check(isinstance(loaded, LoadedConfig), "load_config returned something else", type(loaded))
     for problem in loaded.problems:
         check(isinstance(problem, Problem), "a problem is not a Problem", problem)
@@ -124,13 +142,14 @@ def _check_loaded(loaded: LoadedConfig, path: str) -> None:
         location = problem.location
         check(location is not None, "problem without a location", problem)
         assert location is not None
-        check(location.file == path, "problem located in another file", problem)
+        check(location.file in paths, "problem located in another file", problem)
         check(location.line >= 1 and location.column >= 1, "location before 1:1", problem)
         check(problem.message.strip(), "problem without a message", problem)
 
 
-def _check_schema_verdict(data: bytes, loaded: LoadedConfig) -> None:
+def _check_schema_verdict(path: Path, loaded: LoadedConfig) -> None:
     """Against the JSON schema, as read by the YAML library alone (no interpolation)."""
+    data, file = path.read_bytes(), str(path)
     if b"${" in data:
         return
     try:
@@ -142,7 +161,11 @@ def _check_schema_verdict(data: bytes, loaded: LoadedConfig) -> None:
     if reference is None:
         return
     schema_ok = CONFIG_SCHEMA.is_valid(reference)
-    schema_problems = [p for p in loaded.problems if p.code.startswith("schema.")]
+    schema_problems = [
+        p
+        for p in loaded.problems
+        if p.code.startswith("schema.") and p.location is not None and p.location.file == file
+    ]
     if not schema_ok:
         check(not loaded.valid, "valid although the JSON schema rejects it", reference)
     elif _finite(reference):  # the loader refuses NaN and infinity, the JSON schema does not

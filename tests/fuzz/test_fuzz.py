@@ -35,6 +35,12 @@ def test_validate_on_configs_close_to_the_schema(text: str) -> None:
 
 
 @short(40)
+@given(texts=strategies.config_folders)
+def test_validate_on_several_files_merged(texts: list[str]) -> None:
+    targets.merge_texts(texts)
+
+
+@short(40)
 @given(case=strategies.plan_inputs())
 def test_plan_and_apply_on_random_configs_over_random_rows(case: dict[str, Any]) -> None:
     targets.plan_case(case)
