@@ -367,7 +367,8 @@ def plan_inputs(draw: st.DrawFn) -> dict[str, Any]:
         "config": dumped(document, draw(st.sampled_from(["block", "flow"]))),
         "rows": draw(database_rows()),
         "force": draw(st.booleans()),
-        "apply": draw(st.integers(0, 2)) == 0,
+        "apply": (apply := draw(st.integers(0, 2)) == 0),
+        "export": not apply and draw(st.integers(0, 3)) == 0,
     }
 
 

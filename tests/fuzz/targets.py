@@ -5,7 +5,8 @@
   verdict consistent with the JSON schema;
 - `merge_texts`: several such configs in one folder, merged;
 - `plan_case`: a config over a fresh SQLite database with random legacy rows: ``reconcile plan``
-  in every format, the plan JSON against its schema, and (for some) apply then an empty re-plan.
+  in every format, the plan JSON against its schema, and (for some) apply then an empty re-plan,
+  or export, apply the export, and an empty re-plan.
 
 An invariant that fails raises `Violation` whose first argument names it, so the runner can tell
 distinct failures apart; any other exception is a crash.
@@ -111,6 +112,8 @@ def plan_case(case: dict[str, Any]) -> None:
         _check_plan_exit(document, codes["json"])
         OUTCOMES[f"plan exit {codes['json']}"] += 1
         check(_rows(database) == before, "plan wrote to the database")
+        if case.get("export"):
+            _check_export(work, url)
         if not case["apply"]:
             return
         applied = _invoke("apply", "-f", str(config), "--yes", "--database-url", url, *flags)
@@ -128,6 +131,24 @@ def plan_case(case: dict[str, Any]) -> None:
             left,
         )
         OUTCOMES["applied, re-plan empty"] += 1
+
+
+def _check_export(work: Path, url: str) -> None:
+    """The database exported as a config: if that validates and applies, the re-plan is empty."""
+    config = work / "export.yaml"
+    _check_clean(_invoke("export", "--database-url", url, "-o", str(config)), {0})
+    checked = _invoke("validate", "-f", str(config))
+    _check_clean(checked, {0, 1})
+    applied = _invoke("apply", "-f", str(config), "--yes", "--database-url", url)
+    # A state the tables allow but a plan refuses (a profile on another provider's connection).
+    _check_clean(applied, {0, 1, 3})
+    if checked.exit_code or applied.exit_code:
+        OUTCOMES[f"export: validate exit {checked.exit_code}, apply exit {applied.exit_code}"] += 1
+        return
+    plan = ["plan", "-f", str(config), "--database-url", url, "--format", "json"]
+    again = _plan_document(_invoke(*plan))
+    check(not again["changes"], "applying the export then planning it is not empty", again)
+    OUTCOMES["export applied, re-plan empty"] += 1
 
 
 # --- invariants -------------------------------------------------------------------------------
