@@ -24,7 +24,15 @@ from reconciler import canonical, rules, secrets
 from reconciler.config.convert import desired_state
 from reconciler.config.schema import check_schema, config_schema
 from reconciler.errors import Level, Location, Problem, SourceMap
-from reconciler.model import SECTIONS, DatabaseState, InferenceMode, Kind, Profile, Row
+from reconciler.model import (
+    SECTIONS,
+    DatabaseState,
+    InferenceMode,
+    Kind,
+    ManagedBy,
+    Profile,
+    Row,
+)
 from reconciler.planning import derive_connection
 from reconciler.store import connected, read_state
 from reconciler.store.migrate import known_revision
@@ -39,12 +47,14 @@ class Export:
     """A config document, and the rows left out of it (by section and name), secrets redacted.
 
     ``refused`` holds, for each row left out for its fields rather than its name, the problems
-    the config's validation found in it.
+    the config's validation found in it; ``owned`` the rows left out whose ``managed_by`` is
+    ``config``, which an apply of the export deletes (no config can declare them).
     """
 
     document: dict[str, Any]
     left_out: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     refused: dict[tuple[str, str], tuple[Problem, ...]] = field(default_factory=dict)
+    owned: frozenset[tuple[str, str]] = frozenset()
 
     def warnings(
         self, file: str | None = None, lines: Mapping[tuple[str, str], int] | None = None
@@ -55,7 +65,13 @@ class Export:
         fields the config's validation refuses.
         """
         return tuple(
-            _left_out_warning(section, name, self.refused.get((section, name)), file, lines or {})
+            _left_out_warning(
+                section,
+                name,
+                self.refused.get((section, name)),
+                (section, name) in self.owned,
+                (file, lines or {}),
+            )
             for section in SECTIONS
             for name in sorted(self.left_out.get(section, {}))
         )
@@ -82,7 +98,13 @@ def export_state(state: DatabaseState) -> Export:
     for section, name in refused:
         left_out.setdefault(section, {})[name] = document[section].pop(name)
     document = {key: _escaped(value) for key, value in document.items() if value != {}}
-    return Export(document, _redacted(_escaped(left_out)), _redacted_keys(refused))
+    owned = frozenset(
+        (section, secrets.redact(name))
+        for section, rows in left_out.items()
+        for name in rows
+        if _rows(state, Kind.of_section(section))[name].managed_by is ManagedBy.CONFIG
+    )
+    return Export(document, _redacted(_escaped(left_out)), _redacted_keys(refused), owned)
 
 
 def _refused(
@@ -198,12 +220,18 @@ def _left_out_warning(
     section: str,
     name: str,
     problems: tuple[Problem, ...] | None,
-    file: str | None,
-    lines: Mapping[tuple[str, str], int],
+    owned: bool,
+    where: tuple[str | None, Mapping[tuple[str, str], int]],
 ) -> Problem:
+    file, lines = where
     line = lines.get((section, name))
     location = Location(file, line, 3) if file is not None and line is not None else None
-    kept = "(the row stays in the database as it is, and a config may still reference it)"
+    kept = (
+        "(its managed_by is 'config', so applying this export deletes it: set its managed_by to"
+        " NULL in the database first to keep it)"
+        if owned
+        else "(the row stays in the database as it is, and a config may still reference it)"
+    )
     if problems is None:
         message = (
             f"{Kind.of_section(section)} {name!r} is written as a comment: a config cannot declare"
