@@ -127,7 +127,6 @@ def test_a_legacy_name_is_left_out_with_a_warning() -> None:
     assert [p.location for p in located] == [None, Location("out.yaml", 12, 3)]
 
 
-
 def test_a_left_out_row_the_config_owns_is_said_to_be_deleted_by_applying_the_export() -> None:
     """Only a row whose managed_by is config is pruned when it leaves the config: the warning
     must not promise it stays."""
@@ -139,6 +138,7 @@ def test_a_left_out_row_the_config_owns_is_said_to_be_deleted_by_applying_the_ex
     assert "set its managed_by to NULL" in owned_warning.message
     assert kept_warning.path == "profiles.Other Bot"
     assert "the row stays in the database as it is" in kept_warning.message
+
 
 texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=40).filter(
     lambda text: secret_kind(text) is None  # a secret-looking value is an error of its own
