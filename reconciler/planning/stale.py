@@ -76,8 +76,8 @@ def _describe_change(key: _Key, was: Document | None, now: Document | None) -> s
         return f"{kind} {name}: now needs to {_what(now)}, which the reviewed plan did not show"
     if (was["action"], was["reason"]) != (now["action"], now["reason"]):
         return f"{kind} {name}: the reviewed plan would {_what(was)}, now it must {_what(now)}"
-    moved = _fields(was.get("before"), now.get("before"))
-    if moved:
+    if was.get("before") != now.get("before"):
+        moved = _fields(was.get("before"), now.get("before"))
         return f"{kind} {name}: the database row changed since the plan was made: {moved}"
     return (
         f"{kind} {name}: the change itself differs: {_fields(was.get('after'), now.get('after'))}"

@@ -89,3 +89,9 @@ def test_entries_whose_names_redact_alike_are_all_compared() -> None:
     assert _messages(_plan(first, second), _plan(first, changed)) == [
         'profile [redacted] #2: the database row changed since the plan was made: model: "c" -> "x"'
     ]
+
+
+def test_a_change_whose_target_moved_says_so_not_that_the_row_changed() -> None:
+    """Same row in the database, another value to write: the change itself differs."""
+    (message,) = _messages(_plan(_change("a", "b")), _plan(_change("a", "c")))
+    assert message == 'profile quick: the change itself differs: model: "b" -> "c"'
