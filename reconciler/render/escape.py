@@ -45,14 +45,18 @@ def redacted(text: str) -> str:
     return text if secret_kind(text) is None else redact(text)
 
 
-def redacted_data(value: Any) -> Any:
-    """JSON data with every string value in it `redacted` (keys are the tool's field names)."""
+def redacted_data(value: Any, *, keys: bool = False) -> Any:
+    """JSON data with every string value in it `redacted`; its keys too with ``keys`` (keys of
+    plan documents are the tool's field names, those of a config section are row names)."""
     if isinstance(value, str):
         return redacted(value)
     if isinstance(value, dict):
-        return {key: redacted_data(item) for key, item in value.items()}
+        return {
+            redacted(key) if keys else key: redacted_data(item, keys=keys)
+            for key, item in value.items()
+        }
     if isinstance(value, list | tuple):
-        return [redacted_data(item) for item in value]
+        return [redacted_data(item, keys=keys) for item in value]
     return value
 
 

@@ -34,6 +34,7 @@ from reconciler.model import (
     Row,
 )
 from reconciler.planning import derive_connection
+from reconciler.render.escape import redacted_data
 from reconciler.store import connected, read_state
 from reconciler.store.migrate import known_revision
 from reconciler.yamledit.dump import DEFAULT_SCHEMA_REF
@@ -104,7 +105,9 @@ def export_state(state: DatabaseState) -> Export:
         for name in rows
         if _rows(state, Kind.of_section(section))[name].managed_by is ManagedBy.CONFIG
     )
-    return Export(document, _redacted(_escaped(left_out)), _redacted_keys(refused), owned)
+    return Export(
+        document, redacted_data(_escaped(left_out), keys=True), _redacted_keys(refused), owned
+    )
 
 
 def _refused(
@@ -179,15 +182,6 @@ def _fields(row: Row) -> dict[str, Any]:
         for key, value in image.items()
         if value is not None and _DEFAULTS.get(key, object()) != value
     }
-
-
-def _redacted(value: Any) -> Any:
-    """``value`` with every key and string that looks like a secret redacted."""
-    if isinstance(value, str):
-        return secrets.redact(value)
-    if isinstance(value, dict):
-        return {secrets.redact(key): _redacted(item) for key, item in value.items()}
-    return value
 
 
 def _redacted_keys(
