@@ -10,10 +10,9 @@ import click
 
 from reconciler.cli.app import EXIT_OK, cli
 from reconciler.cli.options import (
-    MAX_LOCK_TIMEOUT,
-    Seconds,
     config_paths_option,
     database_url_option,
+    lock_timeout_option,
 )
 from reconciler.cli.progress import progress_line
 from reconciler.config import DEFAULT_PATHS, LoadedConfig, load_config
@@ -24,10 +23,6 @@ from reconciler.render.text import render_text
 if TYPE_CHECKING:
     from reconciler.service.apply import Applied, ApplyOptions
 
-DEFAULT_LOCK_TIMEOUT = 60.0
-"""Seconds; the same as `reconciler.store.lock.DEFAULT_TIMEOUT` (a test keeps them equal), here so
-that the CLI loads SQLAlchemy only when a command runs."""
-
 
 @cli.command("apply")
 @click.argument("planfile", required=False, type=click.Path())
@@ -35,14 +30,7 @@ that the CLI loads SQLAlchemy only when a command runs."""
 @database_url_option()
 @click.option("--force", is_flag=True, help="Delete referenced rows and show the consequences.")
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking (deploy pipelines).")
-@click.option(
-    "--lock-timeout",
-    type=Seconds(MAX_LOCK_TIMEOUT),
-    default=DEFAULT_LOCK_TIMEOUT,
-    show_default=True,
-    metavar="SECONDS",
-    help=f"How long to wait for another apply to finish (0 to {MAX_LOCK_TIMEOUT:g}).",
-)
+@lock_timeout_option()
 @click.option(
     "--actor",
     metavar="NAME",

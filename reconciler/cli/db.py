@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from reconciler.cli.app import cli
-from reconciler.cli.apply import DEFAULT_LOCK_TIMEOUT
-from reconciler.cli.options import database_url_option
+from reconciler.cli.options import database_url_option, lock_timeout_option
 
 
 @cli.group("db")
@@ -21,14 +20,7 @@ def db_group() -> None:
 
 @db_group.command("upgrade")
 @database_url_option("Database to migrate")
-@click.option(
-    "--lock-timeout",
-    type=click.FloatRange(min=0),
-    default=DEFAULT_LOCK_TIMEOUT,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long to wait for a running apply or upgrade to finish.",
-)
+@lock_timeout_option()
 def upgrade_command(database_url: str | None, lock_timeout: float) -> None:
     """Create the schema, or migrate it to this version's newest revision.
 

@@ -14,6 +14,10 @@ MAX_LOCK_TIMEOUT = 86_400.0
 """A day: a deploy that waits longer for a lock is stuck, and the databases' own lock waits
 count milliseconds in 32 bits (about 24 days)."""
 
+DEFAULT_LOCK_TIMEOUT = 60.0
+"""Seconds; the same as `reconciler.store.lock.DEFAULT_TIMEOUT` (a test keeps them equal), here so
+that the CLI loads SQLAlchemy only when a command runs."""
+
 DATABASE_URL_HELP = "Default: $RECONCILE_DATABASE_URL, else sqlite:///reconcile.db."
 
 
@@ -68,3 +72,16 @@ def _named(_context: click.Context, _parameter: click.Parameter, paths: tuple[st
     if "" in paths:
         raise click.BadParameter("an empty path names no file or folder")
     return paths
+
+
+def lock_timeout_option() -> Callable[[F], F]:
+    """``--lock-timeout SECONDS``: how long apply or db upgrade waits for the reconciler lock."""
+    return click.option(
+        "--lock-timeout",
+        type=Seconds(MAX_LOCK_TIMEOUT),
+        default=DEFAULT_LOCK_TIMEOUT,
+        show_default=True,
+        metavar="SECONDS",
+        help="How long to wait for a running apply or upgrade to finish"
+        f" (0 to {MAX_LOCK_TIMEOUT:g}).",
+    )

@@ -261,7 +261,7 @@ def test_a_plan_file_takes_no_file_and_no_force(args: list[str]) -> None:
 
 
 def test_the_lock_timeout_default_is_the_lock_modules() -> None:
-    from reconciler.cli.apply import DEFAULT_LOCK_TIMEOUT
+    from reconciler.cli.options import DEFAULT_LOCK_TIMEOUT
     from reconciler.store.lock import DEFAULT_TIMEOUT
 
     assert DEFAULT_LOCK_TIMEOUT == DEFAULT_TIMEOUT

@@ -292,12 +292,13 @@ def _sqlite_database(tmp_path: Path) -> str:
 # -- --lock-timeout ----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("command", [["apply", "-f", "{config}", "--yes"], ["db", "upgrade"]])
 @pytest.mark.parametrize("seconds", ["inf", "-inf", "nan", "1e309", "-1", "86401", "abc"])
 def test_a_lock_timeout_that_is_no_finite_number_of_seconds_is_a_usage_error(
-    seconds: str, tmp_path: Path
+    command: list[str], seconds: str, tmp_path: Path
 ) -> None:
     url = f"sqlite:///{tmp_path / 'never.db'}"
-    result = run(["apply", "-f", "{config}", "--yes", "--lock-timeout", seconds], url, tmp_path)
+    result = run([*command, "--lock-timeout", seconds], url, tmp_path)
     assert result.exit_code == 64, result.output
     assert f"Invalid value for '--lock-timeout': {seconds!r} is not a number of seconds" in (
         result.stderr
