@@ -6,7 +6,7 @@ import jsonschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from plan_scenarios import context, mixed
-from test_planning_properties import _shuffled, worlds
+from plan_worlds import shuffled, worlds
 
 from reconciler.model import DatabaseState, DesiredState
 from reconciler.planning import make_plan
@@ -26,8 +26,8 @@ def test_every_rendered_plan_follows_the_schema_and_is_byte_identical(
     desired, state = world
     text = render_json(make_plan(desired, state, force=force), context(state))
     VALIDATOR.validate(json.loads(text))
-    shuffled = _shuffled(state, seed)
-    assert render_json(make_plan(desired, shuffled, force=force), context(shuffled)) == text
+    mixed_up = shuffled(state, seed)
+    assert render_json(make_plan(desired, mixed_up, force=force), context(mixed_up)) == text
 
 
 def test_key_order_is_the_documented_one() -> None:
