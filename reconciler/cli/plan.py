@@ -14,9 +14,8 @@ from reconciler.cli.progress import step_line
 from reconciler.config import DEFAULT_PATHS, load_config
 from reconciler.errors import DatabaseError
 from reconciler.render import problems as render_problems
+from reconciler.render.formats import PLAN_FORMATS
 from reconciler.render.json import dumps
-from reconciler.render.markdown import render_markdown
-from reconciler.render.text import render_text
 
 if TYPE_CHECKING:
     from reconciler.service.plan import Planned
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
 @click.option(
     "--format",
     "output",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(list(PLAN_FORMATS)),
     default="text",
     show_default=True,
     help="text: for a terminal; json: one document (schemas/plan.schema.json); markdown: for a"
@@ -105,12 +104,8 @@ def plan_command(
 
 
 def _rendered(planned: Planned, output: str) -> str:
-    if output == "json":
-        return dumps(planned.document)
-    if output == "markdown":
-        return render_markdown(planned.plan)
     colour = render_problems.use_colour(sys.stdout.isatty(), os.environ)
-    return render_text(planned.plan, color=colour)
+    return PLAN_FORMATS[output](planned.plan, planned.document, colour)
 
 
 def _report_errors(planned: Planned, output: str) -> None:

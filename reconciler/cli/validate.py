@@ -13,7 +13,8 @@ from reconciler.cli.app import EXIT_ERROR, EXIT_OK, cli
 from reconciler.cli.options import config_paths_option
 from reconciler.config import DEFAULT_PATHS, load_config
 from reconciler.config.sniff import declares_config
-from reconciler.render import problems as render
+from reconciler.render.formats import PROBLEM_FORMATS
+from reconciler.render.problems import use_colour
 
 
 @cli.command("validate")
@@ -22,7 +23,7 @@ from reconciler.render import problems as render
 @click.option(
     "--format",
     "output",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(list(PROBLEM_FORMATS)),
     default="text",
     show_default=True,
     help="text: file:line:column lines; json: one document; github: Actions annotations.",
@@ -56,13 +57,8 @@ def validate_command(
     problems = tuple(problem for config in loaded for problem in config.problems)
     warned = any(config.warnings for config in loaded)
     ok = all(config.valid for config in loaded) and not (strict and warned)
-    if output == "json":
-        click.echo(render.validation_json(problems, valid=ok), nl=False)
-    elif output == "github":
-        click.echo(render.github(problems), nl=False)
-    else:
-        colour = render.use_colour(sys.stdout.isatty(), os.environ)
-        click.echo(render.text(problems, colour=colour), nl=False)
+    colour = use_colour(sys.stdout.isatty(), os.environ)
+    click.echo(PROBLEM_FORMATS[output](problems, ok, colour), nl=False)
     return EXIT_OK if ok else EXIT_ERROR
 
 

@@ -10,14 +10,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reconciler.planning import Action, Blocked, Change, Plan, PlanContext, Summary
+from reconciler.planning import Blocked, Change, Plan, PlanContext, Summary
 from reconciler.render.escape import json_text, redacted, redacted_data
 from reconciler.render.problems import problem_image
 
 FORMAT_VERSION = 1
-
-COMPACT_FROM = 1_000
-"""A plan with more changes than this is journaled compacted (`journal_document`)."""
 
 
 def change_image(change: Change) -> dict[str, Any]:
@@ -29,11 +26,11 @@ def change_image(change: Change) -> dict[str, Any]:
         "reason": str(change.reason),
         "before": redacted_data(change.before.image()) if change.before else None,
         "after": redacted_data(change.after.image()) if change.after else None,
-        "diff": _diff_images(change),
+        "diff": diff_images(change),
     }
 
 
-def _diff_images(change: Change) -> list[dict[str, Any]]:
+def diff_images(change: Change) -> list[dict[str, Any]]:
     return [
         {
             "field": redacted(d.field),
@@ -59,49 +56,12 @@ def blocked_image(blocked: Blocked) -> dict[str, Any]:
 
 def plan_document(plan: Plan, context: PlanContext) -> dict[str, Any]:
     """The plan as a JSON-ready mapping, keys in the order of DESIGN §9."""
-    return _document(plan, context, [change_image(change) for change in plan.changes])
+    return document_with(plan, context, [change_image(change) for change in plan.changes])
 
 
-def journal_document(plan: Plan, context: PlanContext) -> dict[str, Any]:
-    """The plan as the journal keeps it: `plan_document`, compacted beyond `COMPACT_FROM` changes.
-
-    Compacted, updates that change the same fields from and to the same values are one entry
-    listing their ``names``, with the ``diff`` but without ``before``/``after`` images, which
-    would repeat every unchanged field of every row: a backfill of 100,000 profiles is 60 MB of
-    plan whole and four entries compacted. Creates keep ``after`` and deletes ``before``, the rows
-    they wrote or removed. Entries stay in plan order, a group where its first name was.
-    """
-    if len(plan.changes) <= COMPACT_FROM:
-        return plan_document(plan, context)
-    images: list[dict[str, Any]] = []
-    groups: dict[tuple[object, ...], list[str]] = {}
-    for change in plan.changes:
-        if change.action is not Action.UPDATE:
-            images.append(change_image(change))
-            continue
-        key = (change.kind, change.reason, change.diff)
-        names = groups.get(key)
-        if names is None:
-            names = groups[key] = []
-            images.append(
-                {
-                    "kind": str(change.kind),
-                    "names": names,
-                    "action": str(change.action),
-                    "reason": str(change.reason),
-                    "diff": _diff_images(change),
-                }
-            )
-        names.append(redacted(change.name))
-    document = _document(plan, context, images)
-    document["changes_compacted"] = {
-        "count": len(plan.changes),
-        "reason": f"more than {COMPACT_FROM} changes: equal updates are grouped by their diff",
-    }
-    return document
-
-
-def _document(plan: Plan, context: PlanContext, changes: list[dict[str, Any]]) -> dict[str, Any]:
+def document_with(
+    plan: Plan, context: PlanContext, changes: list[dict[str, Any]]
+) -> dict[str, Any]:
     settings = plan.settings
     return {
         "format_version": FORMAT_VERSION,

@@ -42,7 +42,8 @@ from reconciler.planning.digest import config_digest, digest, state_digest
 from reconciler.planning.outcome import applied
 from reconciler.planning.stale import stale_problems
 from reconciler.render.escape import plain
-from reconciler.render.json import journal_document, plan_document, summary_image
+from reconciler.render.history import journal_document
+from reconciler.render.json import plan_document, summary_image
 from reconciler.service.planfile import SavedPlan, check_saved_config, in_config
 from reconciler.store import (
     database_identity,

@@ -28,22 +28,6 @@ class JournalEntry:
     summary: Mapping[str, int]
     plan: Mapping[str, Any] | None = None
 
-    def document(self, *, with_plan: bool = False) -> dict[str, Any]:
-        """The entry as JSON data; the plan only when asked for."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "applied_at": self.applied_at.isoformat(),
-            "actor": self.actor,
-            "tool_version": self.tool_version,
-            "config_digest": self.config_digest,
-            "state_before": self.state_before,
-            "state_after": self.state_after,
-            "summary": dict(self.summary),
-        }
-        if with_plan:
-            out["plan"] = self.plan
-        return out
-
 
 @dataclass(frozen=True, slots=True)
 class NewEntry:
@@ -56,7 +40,7 @@ class NewEntry:
     state_after: str
     summary: Mapping[str, int]
     plan: Mapping[str, Any]
-    """The plan as `reconciler.render.json.journal_document` makes it."""
+    """The plan as `reconciler.render.history.journal_document` makes it."""
 
 
 def fitted(document: Mapping[str, Any], limit: int | None) -> Mapping[str, Any]:

@@ -19,7 +19,8 @@ from reconciler.model import Auth, Connection, Kind, Profile, Provider, Settings
 from reconciler.planning import Action, Blocked, Change, FieldDiff, Plan, PlanContext, Reason
 from reconciler.render import problems as render_problems
 from reconciler.render.escape import block, fenced, md_code, md_text, plain
-from reconciler.render.json import journal_document, render_json
+from reconciler.render.history import journal_document
+from reconciler.render.json import render_json
 from reconciler.render.markdown import render_markdown
 from reconciler.render.text import render_text
 from reconciler.secrets import REDACTED

@@ -15,7 +15,8 @@ from reconciler.model import (
     Settings,
 )
 from reconciler.planning import Action, Change, FieldDiff, Plan, Reason
-from reconciler.render.json import COMPACT_FROM, journal_document, plan_document
+from reconciler.render.history import COMPACT_FROM, journal_document
+from reconciler.render.json import plan_document
 
 STATE = DatabaseState()
 
