@@ -9,7 +9,7 @@ exit code.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -80,6 +80,15 @@ def shown(value: Any, limit: int = SHOWN_LIMIT) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{text[:limit]}… ({len(text.lstrip('-')):,} digits)"
     return f"{text[:limit]}…"
+
+
+def transition(
+    field: str | None, before: Any, after: Any, spell: Callable[[Any], str] = shown
+) -> str:
+    """A value's change, spelt one way everywhere: ``field: before -> after`` (``before -> after``
+    without a field); ``spell`` renders each value, `shown` in messages."""
+    moved = f"{spell(before)} -> {spell(after)}"
+    return moved if field is None else f"{field}: {moved}"
 
 
 def _spelled(value: Any, limit: int, *, top: bool = False) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reconciler import canonical
-from reconciler.errors import Level
+from reconciler.errors import Level, transition
 from reconciler.model import Kind
 from reconciler.planning.diff import field_diffs
 from reconciler.planning.draft import Draft, table
@@ -12,11 +12,7 @@ from reconciler.rules import canonical_problems
 
 
 def _describe(diffs: tuple[FieldDiff, ...]) -> str:
-    return ", ".join(f"{d.field}: {_show(d.before)} -> {_show(d.after)}" for d in diffs)
-
-
-def _show(value: object) -> str:
-    return "null" if value is None else str(value)
+    return ", ".join(transition(d.field, d.before, d.after) for d in diffs)
 
 
 def seed(draft: Draft) -> None:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from reconciler.errors import Problem
+from reconciler.errors import Problem, transition
 
 Document = Mapping[str, Any]
 _Key = tuple[str, ...]
@@ -99,9 +99,9 @@ def _what(change: Document) -> str:
 
 def _fields(was: Document | None, now: Document | None) -> str:
     if was is None or now is None:
-        return f"{_show(was)} -> {_show(now)}"
+        return transition(None, was, now)
     parts = [
-        f"{field}: {_show(was.get(field))} -> {_show(now.get(field))}"
+        transition(field, was.get(field), now.get(field))
         for field in _ordered(was.keys() | now.keys(), list(was))
         if was.get(field) != now.get(field)
     ]
@@ -111,7 +111,3 @@ def _fields(was: Document | None, now: Document | None) -> str:
 def _ordered(fields: Iterable[str], order: Sequence[str]) -> list[str]:
     rank = {field: index for index, field in enumerate(order)}
     return sorted(fields, key=lambda field: (rank.get(field, len(rank)), field))
-
-
-def _show(value: Any) -> str:
-    return json.dumps(value, sort_keys=True)

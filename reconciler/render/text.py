@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from reconciler.errors import Problem
+from reconciler.errors import Problem, transition
 from reconciler.model import Kind
 from reconciler.planning import Action, Blocked, Change, Plan, Reason
 from reconciler.render.escape import block, is_multiline, line_start, plain
@@ -84,7 +84,7 @@ def details(change: Change) -> list[str]:
             lines += [f"{field}:", *_continued(diff.before, "  - ")]
             lines += _continued(diff.after, "  + ")
         else:
-            lines.append(f"{field}: {show(diff.before)} -> {show(diff.after)}")
+            lines.append(transition(field, diff.before, diff.after, show))
     return lines
 
 

@@ -81,7 +81,7 @@ def test_a_saved_plan_is_stale_once_a_row_it_touches_changed(
     assert result.exit_code == 4, result.output
     assert "plan.stale" in result.output
     assert (
-        'profile quick: the database row changed since the plan was made: model: "old" -> "edited"'
+        "profile quick: the database row changed since the plan was made: model: 'old' -> 'edited'"
         in result.output
     )
     assert snapshot(database_url) == before

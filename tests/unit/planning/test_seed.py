@@ -51,7 +51,7 @@ def test_drift_in_the_database_is_a_warning_and_never_overwritten() -> None:
     assert plan.changes == ()
     (problem,) = plan.problems
     assert (problem.code, problem.level) == ("canonical.drift", Level.WARNING)
-    assert "auth.type: platform -> api_key" in problem.message
+    assert "auth.type: 'platform' -> 'api_key'" in problem.message
 
 
 def test_drift_is_reported_whatever_the_row_says_of_its_owner() -> None:

@@ -45,7 +45,7 @@ def test_an_int_equals_the_same_float_after_a_json_round_trip() -> None:
 
 def test_a_changed_before_image_says_which_field_moved() -> None:
     assert _messages(_plan(_change("a", "b")), _plan(_change("z", "b"))) == [
-        'profile quick: the database row changed since the plan was made: model: "a" -> "z"'
+        "profile quick: the database row changed since the plan was made: model: 'a' -> 'z'"
     ]
 
 
@@ -87,11 +87,11 @@ def test_entries_whose_names_redact_alike_are_all_compared() -> None:
     changed["name"] = "[redacted]"
     assert stale_problems(_plan(first, second), _plan(first, second)) == ()
     assert _messages(_plan(first, second), _plan(first, changed)) == [
-        'profile [redacted] #2: the database row changed since the plan was made: model: "c" -> "x"'
+        "profile [redacted] #2: the database row changed since the plan was made: model: 'c' -> 'x'"
     ]
 
 
 def test_a_change_whose_target_moved_says_so_not_that_the_row_changed() -> None:
     """Same row in the database, another value to write: the change itself differs."""
     (message,) = _messages(_plan(_change("a", "b")), _plan(_change("a", "c")))
-    assert message == 'profile quick: the change itself differs: model: "b" -> "c"'
+    assert message == "profile quick: the change itself differs: model: 'b' -> 'c'"
