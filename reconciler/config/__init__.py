@@ -44,6 +44,7 @@ class LoadedConfig:
         return tuple(problem for problem in self.problems if not problem.is_error)
 
 
+@gc_paused
 def load_config(
     paths: Sequence[str] = DEFAULT_PATHS, environ: Mapping[str, str] | None = None
 ) -> LoadedConfig:
@@ -52,8 +53,7 @@ def load_config(
     ``environ`` feeds ``${VAR}`` interpolation (default: the process environment). Never raises
     for bad input: every problem is in the result, located and sorted.
     """
-    with gc_paused():
-        return _load(paths, os.environ if environ is None else environ)
+    return _load(paths, os.environ if environ is None else environ)
 
 
 def _load(paths: Sequence[str], environ: Mapping[str, str]) -> LoadedConfig:
@@ -83,9 +83,8 @@ def check_document(document: dict[str, Any], file: str, sources: SourceMap) -> L
     ``file`` names the document in problems that ``sources`` cannot locate. Never raises for bad
     input, like `load_config`.
     """
-    with gc_paused():
-        problems = check_schema(document, sources, file)
-        return _checked(document, sources, problems, [(None, file)], (file,))
+    problems = check_schema(document, sources, file)
+    return _checked(document, sources, problems, [(None, file)], (file,))
 
 
 def _checked(

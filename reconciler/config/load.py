@@ -28,7 +28,6 @@ from ruamel.yaml.tag import Tag
 
 from reconciler.config.scalars import MAP, MERGE, SEQ, STR, Scalar, typed
 from reconciler.errors import Location, Path, Problem, SourceMap, dotted
-from reconciler.gc_pause import gc_paused
 
 ALIAS_BUDGET = 100_000
 """Nodes that aliases may add beyond what the text itself could hold (one node per character)."""
@@ -91,26 +90,25 @@ def read_regular_file(path: FilePath) -> bytes:
 def parse_text(text: str, file: str) -> ParsedFile:
     """Parse YAML ``text`` that came from ``file``."""
     builder = _Builder(file, limit=len(text) + ALIAS_BUDGET)
-    with gc_paused():
-        deep = _too_deep(text)
-        if deep is not None:
-            message = (
-                f"lists and mappings nest more than {MAX_DEPTH} levels deep here (a config"
-                " needs 4); refusing to read the file"
-            )
-            return _failed(file, "yaml.nesting", message, deep.line + 1, deep.column + 1)
-        try:
-            node = _Loader(text).get_single_node()
-        except YAMLError as error:
-            return _failed(file, "yaml.syntax", *_syntax(error, text))
-        if not isinstance(node, MappingNode):
-            return _not_a_mapping(file, node)
-        try:
-            document = builder.mapping(node, ())
-        except _Refused as refused:
-            return ParsedFile(file, None, SourceMap(), (refused.problem,))
-        except RecursionError:
-            return _failed(file, "yaml.nesting", "the document nests too deeply to read")
+    deep = _too_deep(text)
+    if deep is not None:
+        message = (
+            f"lists and mappings nest more than {MAX_DEPTH} levels deep here (a config"
+            " needs 4); refusing to read the file"
+        )
+        return _failed(file, "yaml.nesting", message, deep.line + 1, deep.column + 1)
+    try:
+        node = _Loader(text).get_single_node()
+    except YAMLError as error:
+        return _failed(file, "yaml.syntax", *_syntax(error, text))
+    if not isinstance(node, MappingNode):
+        return _not_a_mapping(file, node)
+    try:
+        document = builder.mapping(node, ())
+    except _Refused as refused:
+        return ParsedFile(file, None, SourceMap(), (refused.problem,))
+    except RecursionError:
+        return _failed(file, "yaml.nesting", "the document nests too deeply to read")
     sources = SourceMap(keys=Marks(file, builder.keys), values=Marks(file, builder.values))
     return ParsedFile(
         file,

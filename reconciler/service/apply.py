@@ -100,6 +100,7 @@ class Applied:
         return plan_document(self.plan, self.context)
 
 
+@gc_paused
 def apply_plan(
     engine: Engine | str,
     desired: DesiredState,
@@ -124,8 +125,7 @@ def apply_plan(
     with owned_engine(engine) as owned, translated(owned.url):
         with locked_transaction(owned, options.lock_timeout) as connection:
             upgrade(connection)
-        # Planning and writing build many small objects and no cycles: skip the collections.
-        with locked_transaction(owned, options.lock_timeout) as connection, gc_paused():
+        with locked_transaction(owned, options.lock_timeout) as connection:
             return _apply(connection, desired, config_digest, sources, options, reviewed)
 
 
@@ -204,6 +204,7 @@ def actor_name(option: str | None, environ: Mapping[str, str] = os.environ) -> s
     return name
 
 
+@gc_paused
 def apply_config(
     config: LoadedConfig,
     database_url: str | None = None,
@@ -221,8 +222,7 @@ def apply_config(
     if not config.valid:
         errors = [problem for problem in config.problems if problem.is_error]
         raise ConfigError(f"the config has {len(errors)} error(s); nothing was applied", errors)
-    with gc_paused():  # a big config is a million live objects: collections only cost time
-        digest_ = config_digest(config)
+    digest_ = config_digest(config)
     return apply_plan(
         resolve_url(database_url),
         config.desired,
@@ -233,6 +233,7 @@ def apply_config(
     )
 
 
+@gc_paused
 def apply_saved_plan(
     saved: SavedPlan, database_url: str | None = None, options: ApplyOptions | None = None
 ) -> Applied:

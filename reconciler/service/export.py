@@ -24,6 +24,7 @@ from reconciler import canonical, rules, secrets
 from reconciler.config.convert import desired_state
 from reconciler.config.schema import check_schema, config_schema
 from reconciler.errors import Level, Location, Problem, SourceMap
+from reconciler.gc_pause import gc_paused
 from reconciler.model import (
     SECTIONS,
     DatabaseState,
@@ -240,6 +241,7 @@ def _left_out_warning(
     return Problem("export.invalid-row", message, Level.WARNING, location, f"{section}.{name}")
 
 
+@gc_paused
 def export_database(
     url: str, file: str = "-", schema_ref: str = DEFAULT_SCHEMA_REF
 ) -> tuple[str, tuple[Problem, ...]]:

@@ -41,6 +41,7 @@ class Planned:
         return self.document["state_digest"] is not None
 
 
+@gc_paused
 def plan_config(
     config: LoadedConfig,
     database_url: str | None = None,
@@ -56,19 +57,17 @@ def plan_config(
     A database that cannot be read raises `DatabaseError`.
     """
     url = resolve_url(database_url)
-    # A big config is a million live objects and planning builds no cycles: skip collections.
-    with gc_paused():
-        if not config.valid:
-            plan = Plan(config.desired.settings, problems=config.problems, force=force)
-            return Planned(plan, plan_document(plan, _context(url, config, None)))
-        if progress is not None:
-            progress("reading the database")
-        state = _read_only_state(url)
-        if progress is not None:
-            progress("planning")
-        plan = make_plan(config.desired, state, force=force, sources=config.sources)
-        plan = with_config_problems(plan, config.problems)
-        return Planned(plan, plan_document(plan, _context(url, config, state)))
+    if not config.valid:
+        plan = Plan(config.desired.settings, problems=config.problems, force=force)
+        return Planned(plan, plan_document(plan, _context(url, config, None)))
+    if progress is not None:
+        progress("reading the database")
+    state = _read_only_state(url)
+    if progress is not None:
+        progress("planning")
+    plan = make_plan(config.desired, state, force=force, sources=config.sources)
+    plan = with_config_problems(plan, config.problems)
+    return Planned(plan, plan_document(plan, _context(url, config, state)))
 
 
 def unreadable(config: LoadedConfig, database_url: str | None, error: DatabaseError) -> Planned:

@@ -27,6 +27,7 @@ from reconciler.errors import (
     SourceMap,
     dotted,
 )
+from reconciler.gc_pause import gc_paused
 from reconciler.render.json import dumps
 from reconciler.schema_files import load_schema
 
@@ -52,6 +53,7 @@ class SavedPlan:
     """The saved config as checked when read (`read_plan_file`); ``None``: check it on apply."""
 
 
+@gc_paused
 def read_plan_file(path: str) -> SavedPlan:
     """Read and check a plan file; anything but an intact, valid plan is a `ConfigError`.
 

@@ -161,13 +161,14 @@ _PROFILE_TYPES: tuple[set[type], ...] = (
 _TEMPERATURE, _MANAGED_BY = Profile._fields.index("temperature"), len(Profile._fields) - 1
 
 
+@gc_paused
 def read_state(connection: sa.Connection) -> DatabaseState:
     """Every row of providers, connections and profiles, as frozen model values.
 
     A database without the reconciler's schema reads as empty, and nothing is created. A value
     the model cannot hold raises `DatabaseError` with a ``state.unreadable`` problem for each.
     """
-    with translated(connection.engine.url), gc_paused():
+    with translated(connection.engine.url):
         if not _schema_exists(connection):
             return DatabaseState()
         problems: list[Problem] = []
