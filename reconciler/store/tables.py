@@ -4,8 +4,9 @@ This is the schema the code reads and writes. The database gets it from the Alem
 ``migrations/``, never from ``metadata.create_all``; a test checks that the two agree on every
 backend. Every column an application may leave out of a plain-SQL ``INSERT`` is nullable or has a
 server default. On MySQL/MariaDB every table is InnoDB in ``utf8mb4``, names in the NO PAD binary
-collation the migrations pick by server (`exact_collation`), so names compare exactly; JSON
-columns are ``JSON`` there (``LONGTEXT`` on MariaDB), which holds a plan of many megabytes.
+collation the migrations pick by server (`reconciler.store.dialects.exact_collation`), so names
+compare exactly; JSON columns are ``JSON`` there (``LONGTEXT`` on MariaDB), which holds a plan of
+many megabytes.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Dialect
 from sqlalchemy.schema import SchemaItem
 
 from reconciler.model import ManagedBy
@@ -32,16 +32,6 @@ MANAGED_BY_VALUES = tuple(member.value for member in ManagedBy)
 ACTOR_LENGTH = 255
 
 metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-
-
-def exact_collation(dialect: Dialect) -> str:
-    """The binary ``utf8mb4`` collation of this MySQL/MariaDB server that is NO PAD, so that
-    ``'bot '`` and ``'bot'`` are two names; ``utf8mb4_bin`` (PAD SPACE) where there is none."""
-    if getattr(dialect, "is_mariadb", False):
-        return "utf8mb4_nopad_bin"
-    if (dialect.server_version_info or (0,)) >= (8,):
-        return "utf8mb4_0900_bin"
-    return "utf8mb4_bin"  # MySQL 5.7 has no NO PAD binary collation
 
 
 def _now() -> sa.TextClause:

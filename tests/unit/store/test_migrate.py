@@ -10,8 +10,9 @@ from alembic.runtime.migration import MigrationContext
 
 from reconciler.errors import DatabaseError
 from reconciler.store import current_revision, head_revision, open_engine, upgrade
+from reconciler.store.dialects import exact_collation
 from reconciler.store.migrate import HEAD_REVISION, VERSION_TABLE
-from reconciler.store.tables import exact_collation, metadata
+from reconciler.store.tables import metadata
 
 STATE_TABLES = {"providers", "provider_connections", "profiles", "reconcile_journal"}
 
