@@ -150,6 +150,18 @@ def test_blocked_entries_name_the_row_action_code_referrers_and_message() -> Non
     ]
 
 
+def test_blocked_entries_beyond_the_limit_are_counted() -> None:
+    """A backfill of many legacy profiles may block each: the comment stays postable."""
+    blocked = tuple(referenced(f"c{i:05}", "bot") for i in range(10_000))
+    markdown = render_markdown(plan_of(blocked=blocked))
+    listed = section(markdown, "#### :no_entry: Blocked")
+    assert len(listed) == DETAILS_LIMIT + 1
+    assert listed[-2].startswith(f"- `connection c{DETAILS_LIMIT - 1:05}` (delete)")
+    assert listed[-1] == f"- … and {10_000 - DETAILS_LIMIT} more blocked"
+    assert "**10000 blocked**: this plan applies nothing." in markdown
+    assert len(markdown) < 65_536
+
+
 def test_deletes_are_listed_with_their_reason_for_a_reviewers_eye() -> None:
     plan = plan_of(create(EU), delete(KEY, Reason.FORCE), delete(BOT))
     assert section(render_markdown(plan), "#### :warning: Deletes") == [
