@@ -350,6 +350,17 @@ def test_a_hostile_name_is_one_code_span_and_a_hostile_message_is_inert_text() -
     assert line.endswith(r": &lt;/details&gt;\\n\\n\# Approved by security team \[redacted\]")
 
 
+def test_a_name_ending_in_a_backslash_is_still_one_code_span() -> None:
+    """Backslash escapes do not work in code (CommonMark): `` `b\\` `` is the code ``b\\``."""
+    plan = plan_of(blocked=(referenced("`", "\\", message="`"),))  # what hypothesis found
+    markdown = render_markdown(plan)
+    (line,) = section(markdown, "#### :no_entry: Blocked")
+    assert line == (
+        r"- `` connection ` `` (delete) `delete.referenced` referenced by `profile \`: \`"
+    )
+    assert_markdown_framed(markdown)
+
+
 def test_a_fence_outgrows_every_backtick_run_inside_it() -> None:
     markdown = render_markdown(hostile_plan())
     assert "\n`````diff\n" in markdown  # the prompt holds a run of four
