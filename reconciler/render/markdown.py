@@ -16,7 +16,8 @@ from reconciler.render.problems import text_line
 from reconciler.render.text import SIGNS, details, nothing_to_change
 
 DETAILS_LIMIT = 200
-"""Changes listed per kind in a comment; the rest is counted (GitHub caps comments at 65536)."""
+"""Blocked entries, deletes, problems, and changes per kind, listed in a comment; the rest is
+counted (GitHub caps comments at 65536 characters)."""
 
 
 def render_markdown(plan: Plan) -> str:
@@ -50,13 +51,15 @@ def _blocked(plan: Plan) -> list[str]:
     if not plan.blocked:
         return []
     lines = ["#### :no_entry: Blocked", ""]
-    for entry in plan.blocked:
+    for entry in plan.blocked[:DETAILS_LIMIT]:
         refs = ", ".join(md_code(f"{kind} {name}") for kind, name in entry.referenced_by)
         by = f" referenced by {refs}" if refs else ""
         lines.append(
             f"- {md_code(f'{entry.kind} {entry.name}')} ({entry.action}) {md_code(entry.code)}{by}:"
             f" {md_text(entry.message)}"
         )
+    if len(plan.blocked) > DETAILS_LIMIT:
+        lines.append(f"- … and {len(plan.blocked) - DETAILS_LIMIT} more blocked")
     return [*lines, ""]
 
 
