@@ -18,7 +18,10 @@ TOOL_HEADINGS = {
     "#### :warning: Deletes",
     "#### Problems",
 }
-SUMMARY = re.compile(r"<details><summary>(Providers|Connections|Profiles): \d+ changes</summary>")
+SUMMARY = re.compile(
+    r"<details><summary>((Providers|Connections|Profiles): \d+ changes"
+    r"|Graph: the changed rows and what they reference)</summary>"
+)
 TABLE_ROW = re.compile(
     r"\| \| create \| update \| delete \||\|---\|---:\|---:\|---:\|"
     r"|\| (Providers|Connections|Profiles|\*\*Total\*\*)( \| (\d+|\*\*\d+\*\*))+ \|"
@@ -62,7 +65,7 @@ def assert_markdown_framed(markdown: str) -> None:
         opening = FENCE.fullmatch(line)
         if opening:
             fence = opening.group(1)
-            assert line in (fence, fence + "diff"), line
+            assert line in (fence, fence + "diff", fence + "mermaid"), line
             continue
         stripped = line.lstrip(" ")
         if stripped.startswith("#"):

@@ -11,6 +11,7 @@ from collections import Counter
 
 from reconciler.model import Kind
 from reconciler.planning import Action, Change, Plan
+from reconciler.render import mermaid
 from reconciler.render.escape import fenced, md_code, md_text, plain
 from reconciler.render.problems import text_line
 from reconciler.render.text import SIGNS, details, nothing_to_change
@@ -22,7 +23,7 @@ counted (GitHub caps comments at 65536 characters)."""
 
 def render_markdown(plan: Plan) -> str:
     """Markdown for a pull-request comment: summary table, blocked and deletes, then details."""
-    lines = ["### reconcile plan", "", *_table(plan), ""]
+    lines = ["### reconcile plan", "", *_table(plan), "", *mermaid.section(plan)]
     lines += _blocked(plan)
     lines += _deletes(plan)
     lines += _problems(plan)
