@@ -16,12 +16,13 @@ PROVIDERS: MappingProxyType[str, Provider] = MappingProxyType(
 
 CONNECTIONS: MappingProxyType[str, Connection] = MappingProxyType(
     {
-        "anthropic-managed": Connection(
-            "anthropic-managed", "anthropic", Auth("platform"), ManagedBy.SEED
-        ),
-        "openai-managed": Connection("openai-managed", "openai", Auth("platform"), ManagedBy.SEED),
-        "gemini-managed": Connection("gemini-managed", "gemini", Auth("platform"), ManagedBy.SEED),
-        "ollama-local": Connection("ollama-local", "ollama", Auth("none"), ManagedBy.SEED),
+        name: Connection(name, provider, Auth(auth), managed_by=ManagedBy.SEED)
+        for name, provider, auth in (
+            ("anthropic-managed", "anthropic", "platform"),
+            ("openai-managed", "openai", "platform"),
+            ("gemini-managed", "gemini", "platform"),
+            ("ollama-local", "ollama", "none"),
+        )
     }
 )
 

@@ -1,12 +1,13 @@
 """The domain as frozen values: what the config wants and what the database holds.
 
 Nothing here reads files, talks to a database or prints. Rows from the config and from the database
-share these types; ``managed_by`` says who owns a database row and never counts as a difference.
+share these types; ``managed_by`` and ``owner`` say who manages a database row and never count as
+a difference (``protected`` is a field like any other).
 
 The three row types are named tuples: a database row arrives as a tuple in field order, and
 ``tuple.__new__`` makes 100,000 of them in a third of the time a frozen dataclass's ``__init__``
-takes (issue 3's read budget). Their equality and hash leave out ``managed_by``, always the last
-field, as ``field(compare=False)`` would.
+takes (issue 3's read budget). Their equality and hash leave out ``managed_by`` and ``owner``,
+always the last two fields, as ``field(compare=False)`` would.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ UNSUPPORTED_AUTH_TYPES = ("oauth_subscription", "service_account")
 PROFILE_SOURCES = ("managed", "user")
 NAME_LENGTH = 255
 """Characters a row name holds: ``VARCHAR(255)`` on every backend (characters, not bytes)."""
+DEFAULT_OWNER = "default"
+"""The owner of a config without ``settings.owner``, and of a ``config`` row whose owner is NULL."""
 
 
 class ManagedBy(StrEnum):
@@ -46,6 +49,8 @@ class Deployment(StrEnum):
 class Settings:
     deployment: str | None = None
     inference_mode: str | None = None
+    owner: str = DEFAULT_OWNER
+    """Who manages the config's rows (``settings.owner``): a plan prunes only this owner's rows."""
 
     @property
     def effective_mode(self) -> InferenceMode:
@@ -72,9 +77,10 @@ class Auth:
 
 
 def _same_row(row: object, other: object) -> Any:
-    """Rows of one type are equal when every field but ``managed_by`` (the last) is."""
+    """Rows of one type are equal when every field but ``managed_by`` and ``owner`` (the last two)
+    is."""
     if isinstance(row, tuple) and isinstance(other, tuple) and type(other) is type(row):
-        return row[:-1] == other[:-1]
+        return row[:-2] == other[:-2]
     return NotImplemented
 
 
@@ -84,7 +90,7 @@ def _other_row(row: object, other: object) -> Any:
 
 
 def _row_hash(row: tuple[Any, ...]) -> int:
-    return hash(row[:-1])
+    return hash(row[:-2])
 
 
 class Provider(NamedTuple):
@@ -92,7 +98,9 @@ class Provider(NamedTuple):
     type: str
     base_url: str | None = None
     enabled: bool = True
+    protected: bool = False
     managed_by: ManagedBy | None = None
+    owner: str | None = None
 
     def image(self) -> dict[str, Any]:
         return {
@@ -100,6 +108,7 @@ class Provider(NamedTuple):
             "type": self.type,
             "base_url": self.base_url,
             "enabled": self.enabled,
+            "protected": self.protected,
         }
 
 
@@ -107,10 +116,17 @@ class Connection(NamedTuple):
     name: str
     provider: str
     auth: Auth
+    protected: bool = False
     managed_by: ManagedBy | None = None
+    owner: str | None = None
 
     def image(self) -> dict[str, Any]:
-        return {"name": self.name, "provider": self.provider, "auth": self.auth.image()}
+        return {
+            "name": self.name,
+            "provider": self.provider,
+            "auth": self.auth.image(),
+            "protected": self.protected,
+        }
 
 
 class Profile(NamedTuple):
@@ -124,7 +140,9 @@ class Profile(NamedTuple):
     system_prompt: str | None = None
     temperature: float | None = None
     max_tokens: int | None = None
+    protected: bool = False
     managed_by: ManagedBy | None = None
+    owner: str | None = None
 
     def image(self) -> dict[str, Any]:
         return {
@@ -138,10 +156,20 @@ class Profile(NamedTuple):
             "system_prompt": self.system_prompt,
             "temperature": self.temperature,
             "max_tokens": self.max_tokens,
+            "protected": self.protected,
         }
 
 
 Row = Provider | Connection | Profile
+
+
+def owner_of(row: Row) -> str | None:
+    """Who manages ``row``: the owner of a ``config`` row (`DEFAULT_OWNER` when its ``owner`` is
+    NULL, written by hand); ``None`` for every other row, whatever its ``owner`` column says."""
+    if row.managed_by is not ManagedBy.CONFIG:
+        return None
+    return DEFAULT_OWNER if row.owner is None else row.owner
+
 
 for _row_type in (Provider, Connection, Profile):
     # Set after the class statements: mypy reads assignments in a NamedTuple's body as fields.

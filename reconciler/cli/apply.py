@@ -13,6 +13,7 @@ from reconciler.cli.options import (
     config_paths_option,
     database_url_option,
     lock_timeout_option,
+    take_ownership_option,
 )
 from reconciler.cli.progress import progress_line
 from reconciler.config import DEFAULT_PATHS, LoadedConfig, load_config
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 @config_paths_option()
 @database_url_option()
 @click.option("--force", is_flag=True, help="Delete referenced rows and show the consequences.")
+@take_ownership_option()
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking (deploy pipelines).")
 @lock_timeout_option()
 @click.option(
@@ -41,6 +43,7 @@ def apply_command(
     paths: tuple[str, ...],
     database_url: str | None,
     force: bool,
+    take_ownership: bool,
     yes: bool,
     lock_timeout: float,
     actor: str | None,
@@ -63,16 +66,20 @@ def apply_command(
     from reconciler.service.planfile import read_plan_file
 
     options = ApplyOptions(
-        force=force, actor=actor, lock_timeout=lock_timeout, progress=progress_line()
+        force=force,
+        take_ownership=take_ownership,
+        actor=actor,
+        lock_timeout=lock_timeout,
+        progress=progress_line(),
     )
     try:
         if planfile is not None:
             if not planfile:
                 raise UsageError("an empty PLANFILE names no file")
-            if paths or force:
+            if paths or force or take_ownership:
                 raise UsageError(
                     "a PLANFILE is applied as it was planned: it takes no -f and keeps the"
-                    " --force it was made with"
+                    " --force and --take-ownership it was made with"
                 )
             applied = apply_saved_plan(read_plan_file(planfile), database_url, options)
         elif not yes and not _interactive():
@@ -112,7 +119,9 @@ def _ask_then_apply(
     from reconciler.service.apply import Reviewed, apply_config
     from reconciler.service.plan import plan_config
 
-    planned = plan_config(config, database_url, force=options.force)
+    planned = plan_config(
+        config, database_url, force=options.force, take_ownership=options.take_ownership
+    )
     plan = planned.plan
     click.echo(render_text(plan, color=_colour()))
     if plan.has_errors:

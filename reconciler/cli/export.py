@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -10,8 +11,18 @@ import click
 
 from reconciler.cli.app import cli
 from reconciler.cli.options import database_url_option
+from reconciler.config.schema import config_schema
 from reconciler.render import problems as render
 from reconciler.yamledit.dump import DEFAULT_SCHEMA_REF
+
+
+def _owner_name(
+    _context: click.Context, _parameter: click.Parameter, owner: str | None
+) -> str | None:
+    """The owner is written as ``settings.owner``: a name the config schema accepts there."""
+    if owner is not None and not re.fullmatch(config_schema()["$defs"]["name"]["pattern"], owner):
+        raise click.BadParameter(f"{owner!r} is not a lowercase DNS label, as settings.owner is")
+    return owner
 
 
 @cli.command("export")
@@ -30,23 +41,35 @@ from reconciler.yamledit.dump import DEFAULT_SCHEMA_REF
     help="Path or URL of the JSON schema for the file's yaml-language-server modeline"
     " (write it with `reconcile schema > .schemas/reconcile.schema.json`).",
 )
-def export_command(database_url: str | None, output: Path | None, schema_ref: str) -> None:
+@click.option(
+    "--owner",
+    metavar="NAME",
+    callback=_owner_name,
+    help="Only the rows the config of owner NAME manages, with settings.owner: NAME.",
+)
+def export_command(
+    database_url: str | None, output: Path | None, schema_ref: str, owner: str | None
+) -> None:
     """Write the database's providers, connections and profiles as a config file.
 
     Canonical rows are left out; a row a config cannot declare (a legacy name, or fields the
     config's validation refuses, such as a secret) is written as a comment, with a warning, and
     never a secret. The database is only read. Applying the export adopts the rows:
-    the plan that follows is empty.
+    the plan that follows is empty. With --owner NAME, only the rows that NAME's config manages
+    are written, with settings.owner: NAME; applied as NAME, it changes nothing.
 
     \b
     Example, to start managing an existing database from git:
       reconcile export --database-url postgresql://app@db/prod -o reconcile.yaml
       reconcile apply -f reconcile.yaml --database-url postgresql://app@db/prod
+      reconcile export --owner team-a -o team-a.yaml   # one owner's rows, to move or review
     """
     from reconciler.service.export import export_database  # loads SQLAlchemy: only when run
     from reconciler.store import resolve_url
 
-    text, warnings = export_database(resolve_url(database_url), str(output or "-"), schema_ref)
+    text, warnings = export_database(
+        resolve_url(database_url), str(output or "-"), schema_ref, owner
+    )
     colour = render.use_colour(sys.stderr.isatty(), os.environ)
     for problem in warnings:
         click.echo(render.text_line(problem, colour=colour), err=True)

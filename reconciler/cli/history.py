@@ -21,8 +21,11 @@ from reconciler.render.formats import HISTORY_FORMATS
 )
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Only the N newest entries.")
 @click.option("--plan", "with_plan", is_flag=True, help="Include each entry's plan (json format).")
+@click.option(
+    "--owner", metavar="NAME", help="Only the applies of configs with settings.owner NAME."
+)
 def history_command(
-    database_url: str | None, output: str, limit: int | None, with_plan: bool
+    database_url: str | None, output: str, limit: int | None, with_plan: bool, owner: str | None
 ) -> None:
     """Show the journal: one entry per successful apply, newest first.
 
@@ -33,8 +36,9 @@ def history_command(
     Examples:
       reconcile history --database-url postgresql://app@db/prod --limit 10
       reconcile history --format json --plan --limit 1 | jq '.[0].plan.changes'
+      reconcile history --owner team-a --limit 5
     """
     from reconciler.service.history import read_history  # SQLAlchemy loads only when a command runs
 
-    entries = read_history(database_url, limit=limit, with_plan=with_plan)
+    entries = read_history(database_url, limit=limit, with_plan=with_plan, owner=owner)
     click.echo(HISTORY_FORMATS[output](entries, with_plan), nl=False)

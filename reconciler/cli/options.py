@@ -74,6 +74,16 @@ def _named(_context: click.Context, _parameter: click.Parameter, paths: tuple[st
     return paths
 
 
+def take_ownership_option() -> Callable[[F], F]:
+    """``--take-ownership``: adopt the declared rows another owner's config manages."""
+    return click.option(
+        "--take-ownership",
+        is_flag=True,
+        help="Make declared rows that another owner's config manages this config's (without it"
+        " they block the plan: ownership.conflict).",
+    )
+
+
 def lock_timeout_option() -> Callable[[F], F]:
     """``--lock-timeout SECONDS``: how long apply or db upgrade waits for the reconciler lock."""
     return click.option(

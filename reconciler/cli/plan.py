@@ -9,7 +9,11 @@ from typing import TYPE_CHECKING
 import click
 
 from reconciler.cli.app import EXIT_BLOCKED, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, cli
-from reconciler.cli.options import config_paths_option, database_url_option
+from reconciler.cli.options import (
+    config_paths_option,
+    database_url_option,
+    take_ownership_option,
+)
 from reconciler.cli.progress import step_line
 from reconciler.config import DEFAULT_PATHS, load_config
 from reconciler.errors import DatabaseError
@@ -41,6 +45,7 @@ if TYPE_CHECKING:
     " config has errors).",
 )
 @click.option("--force", is_flag=True, help="Plan deletes of referenced rows and their cascade.")
+@take_ownership_option()
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0 when none)."
 )
@@ -50,6 +55,7 @@ def plan_command(
     output: str,
     out: str | None,
     force: bool,
+    take_ownership: bool,
     detailed_exitcode: bool,
 ) -> int:
     """Show what `reconcile apply` would change in the database. Never writes to it.
@@ -70,6 +76,7 @@ def plan_command(
       reconcile plan -f config/ --format markdown --out plan.json --detailed-exitcode > plan.md
       RECONCILE_DATABASE_URL=postgresql://reader@db/prod reconcile plan -f config/ --format json
       reconcile plan -f config/ --force   # what deleting referenced rows would take with it
+      reconcile plan -f config/ --take-ownership --out plan.json  # adopt another owner's rows
     """
     # Imported here: SQLAlchemy loads only for commands that use a database.
     from reconciler.service.plan import plan_config, unreadable
@@ -80,7 +87,9 @@ def plan_command(
         if steps is not None:
             steps("loading the config")
         config = load_config(paths or DEFAULT_PATHS)
-        planned = plan_config(config, database_url, force=force, progress=steps)
+        planned = plan_config(
+            config, database_url, force=force, take_ownership=take_ownership, progress=steps
+        )
     except DatabaseError as error:
         if output == "json":  # one document whatever happens (DESIGN section 9)
             click.echo(dumps(unreadable(config, database_url, error).document), nl=False)
@@ -94,7 +103,9 @@ def plan_command(
         _report_errors(planned, output)
         return EXIT_ERROR
     if out is not None:
-        write_plan_file(out, planned.document, config.document, force=force)
+        write_plan_file(
+            out, planned.document, config.document, force=force, take_ownership=take_ownership
+        )
         click.echo(f"Saved the plan to {out}: apply it with `reconcile apply {out}`.", err=True)
     if plan.is_blocked:
         return EXIT_BLOCKED

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.model import Auth, Connection, DesiredState, Profile, Provider, Settings
+from reconciler.model import (
+    DEFAULT_OWNER,
+    Auth,
+    Connection,
+    DesiredState,
+    Profile,
+    Provider,
+    Settings,
+)
 
 
 def desired_state(document: dict[str, Any]) -> DesiredState:
@@ -41,6 +49,7 @@ def _settings(value: Any) -> Settings:
     return Settings(
         deployment=deployment if deployment in ("self-hosted", "platform") else None,
         inference_mode=mode if mode in ("managed", "your-own") else None,
+        owner=_text(value.get("owner")) or DEFAULT_OWNER,
     )
 
 
@@ -54,6 +63,7 @@ def _provider(name: str, item: dict[str, Any]) -> Provider | None:
         type=kind,
         base_url=_text(item.get("base_url")),
         enabled=enabled if isinstance(enabled, bool) else True,
+        protected=_protected(item),
     )
 
 
@@ -63,7 +73,8 @@ def _connection(name: str, item: dict[str, Any]) -> Connection | None:
     kind = _text(auth.get("type")) if isinstance(auth, dict) else None
     if provider is None or kind is None or not isinstance(auth, dict):
         return None
-    return Connection(name, provider, Auth(kind, _text(auth.get("credential"))))
+    credential = _text(auth.get("credential"))
+    return Connection(name, provider, Auth(kind, credential), protected=_protected(item))
 
 
 def _profile(name: str, item: dict[str, Any]) -> Profile | None:
@@ -82,7 +93,12 @@ def _profile(name: str, item: dict[str, Any]) -> Profile | None:
         system_prompt=_string(item.get("system_prompt")),
         temperature=_float(item.get("temperature")),
         max_tokens=_int(item.get("max_tokens")),
+        protected=_protected(item),
     )
+
+
+def _protected(item: dict[str, Any]) -> bool:
+    return item.get("protected") is True
 
 
 def _text(value: Any) -> str | None:

@@ -25,7 +25,12 @@ class Precheck:
         self._auth_types = frozenset(defs["auth"]["properties"]["type"]["enum"])
         self._sources = frozenset(defs["profile"]["properties"]["source"]["enum"])
         settings = schema["properties"]["settings"]["properties"]
-        self._settings = {key: frozenset(value["enum"]) for key, value in settings.items()}
+        self._settings: dict[str, Check] = {
+            key: _choice(frozenset(value["enum"]))
+            for key, value in settings.items()
+            if "enum" in value
+        }
+        self._settings["owner"] = self.name
         provider = defs["provider"]["properties"]
         self._url = re.compile(provider["base_url"]["pattern"]).match
         self._url_length = provider["base_url"]["maxLength"]
@@ -44,6 +49,7 @@ class Precheck:
             "system_prompt": text,
             "temperature": _temperature,
             "max_tokens": _max_tokens,
+            "protected": _boolean,
         }
         self.sections: dict[str, Check] = {
             "providers": self.provider,
@@ -85,8 +91,8 @@ class Precheck:
     def settings(self, value: Any) -> bool:
         if type(value) is not dict:
             return False
-        allowed = self._settings
-        return all(key in allowed and _one_of(item, allowed[key]) for key, item in value.items())
+        checks = self._settings
+        return all(key in checks and checks[key](item) for key, item in value.items())
 
     def provider(self, item: Any) -> bool:
         if type(item) is not dict or not _one_of(item.get("type"), self._provider_types):
@@ -97,7 +103,7 @@ class Precheck:
                     return False
                 if len(value) > self._url_length or self._control(value) is not None:
                     return False
-            elif key == "enabled":
+            elif key in ("enabled", "protected"):
                 if type(value) is not bool:
                     return False
             elif key != "type":
@@ -105,7 +111,10 @@ class Precheck:
         return True
 
     def connection(self, item: Any) -> bool:
-        if type(item) is not dict or len(item) != 2 or not self.reference(item.get("provider")):
+        if type(item) is not dict or not self.reference(item.get("provider")):
+            return False
+        protected = item.get("protected", False)
+        if type(protected) is not bool or len(item) != 2 + ("protected" in item):
             return False
         auth = item.get("auth")
         if type(auth) is not dict or not _one_of(auth.get("type"), self._auth_types):
@@ -136,6 +145,14 @@ class Precheck:
 def _one_of(value: Any, choices: frozenset[str]) -> bool:
     """Membership without hashing: a list or mapping is simply not one of the strings."""
     return type(value) is str and value in choices
+
+
+def _choice(choices: frozenset[str]) -> Check:
+    return lambda value: _one_of(value, choices)
+
+
+def _boolean(value: Any) -> bool:
+    return type(value) is bool
 
 
 MAX_TOKENS = 2_147_483_647

@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 
 SCHEMA_NAME = "reconcile.schema.json"
 
+_DNS_LABEL = (
+    "lowercase DNS label (a-z, 0-9 and '-', at most 63 characters, starting and ending with a"
+    " letter or digit)"
+)
+
 
 @cache
 def config_schema() -> dict[str, Any]:
@@ -92,10 +97,7 @@ def _problems(error: ValidationError, sources: SourceMap, file: str) -> Iterable
         yield from _unknown_keys(error, path, sources, file)
     elif "propertyNames" in schema_path:
         name = str(error.instance)
-        message = (
-            f"name {shown(name)} is not a lowercase DNS label "
-            "(a-z, 0-9 and '-', at most 63 characters, starting and ending with a letter or digit)"
-        )
+        message = f"name {shown(name)} is not a {_DNS_LABEL}"
         yield _at(sources, file, "schema.propertyNames", message, (*path, name), key=True)
     elif keyword == "required":
         yield _missing(error, path, schema_path, sources, file)
@@ -106,6 +108,9 @@ def _problems(error: ValidationError, sources: SourceMap, file: str) -> Iterable
         yield _at(sources, file, code, message, (*path, "credential"), key=True)
     elif keyword == "not":
         yield _at(sources, file, "schema.control-character", _control(error), path)
+    elif keyword == "pattern" and path == ("settings", "owner"):
+        message = f"owner {shown(instance)} is not a {_DNS_LABEL}"
+        yield _at(sources, file, "schema.pattern", message, path)
     elif keyword == "pattern" and path[-1:] == ("base_url",):
         message = f"{shown(instance)} is not a URL: expected http:// or https://, no spaces"
         yield _at(sources, file, "schema.pattern", message, path)

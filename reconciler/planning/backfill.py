@@ -20,7 +20,7 @@ from reconciler.model import (
 from reconciler.planning.draft import Draft
 from reconciler.planning.guard import Referrers
 from reconciler.planning.plan import Blocked, Reason
-from reconciler.planning.rows import with_connection, with_owner
+from reconciler.planning.rows import managed, with_connection
 
 
 def derive_connection(provider: Provider, mode: InferenceMode) -> Connection:
@@ -31,12 +31,11 @@ def derive_connection(provider: Provider, mode: InferenceMode) -> Connection:
     """
     name = provider.name
     if provider.type == "ollama":
-        return Connection(f"{name}-local", name, Auth("none"), ManagedBy.BACKFILL)
+        return Connection(f"{name}-local", name, Auth("none"), managed_by=ManagedBy.BACKFILL)
     if mode is InferenceMode.MANAGED and name in PLATFORM_PROVIDERS:
-        return Connection(f"{name}-managed", name, Auth("platform"), ManagedBy.BACKFILL)
-    return Connection(
-        f"{name}-personal", name, Auth("api_key", f"credential/{name}/api_key"), ManagedBy.BACKFILL
-    )
+        return Connection(f"{name}-managed", name, Auth("platform"), managed_by=ManagedBy.BACKFILL)
+    credential = Auth("api_key", f"credential/{name}/api_key")
+    return Connection(f"{name}-personal", name, credential, managed_by=ManagedBy.BACKFILL)
 
 
 def hand_back_derived(draft: Draft, referrers: Referrers) -> None:
@@ -62,12 +61,19 @@ def _derives(draft: Draft, profile_name: str, connection: Connection) -> bool:
 
 def _hand_back(draft: Draft, leaving: Connection) -> None:
     del draft.deletes[(Kind.CONNECTION, leaving.name)]
-    draft.touch(Kind.CONNECTION, with_owner(leaving, ManagedBy.BACKFILL), Reason.BACKFILL)
+    draft.touch(Kind.CONNECTION, managed(leaving, ManagedBy.BACKFILL, None), Reason.BACKFILL)
 
 
 def backfill(draft: Draft) -> None:
-    """Give every surviving profile without ``provider_connection`` its derived connection."""
-    empty = [profile for profile in draft.profiles.values() if not profile.provider_connection]
+    """Give every surviving profile without ``provider_connection`` its derived connection.
+
+    Another owner's profiles are left to their own config, which derives under its own mode.
+    """
+    empty = [
+        profile
+        for profile in draft.profiles.values()
+        if not profile.provider_connection and not draft.foreign(profile)
+    ]
     derived_for: dict[str, Connection | None] = {}
     settled: set[tuple[str, str]] = set()  # (derived connection, provider) known to be usable
     for profile in empty:
@@ -85,7 +91,7 @@ def backfill(draft: Draft) -> None:
             if not _settle(draft, profile, derived):
                 continue  # refused for this profile, with its own blocked entry
             settled.add((derived.name, provider))
-        filled = with_connection(profile, derived.name, profile.managed_by)
+        filled = with_connection(profile, derived.name)
         draft.touch(Kind.PROFILE, filled, Reason.BACKFILL)
 
 

@@ -8,10 +8,11 @@ from operator import ne
 from typing import Any
 
 from reconciler import canonical
-from reconciler.model import Kind, ManagedBy, Profile, Provider, Row
+from reconciler.errors import shown
+from reconciler.model import DEFAULT_OWNER, Kind, ManagedBy, Profile, Provider, Row
 from reconciler.planning.draft import Draft, table
 from reconciler.planning.plan import Action, Blocked, FieldDiff, Reason
-from reconciler.planning.rows import with_connection, with_owner
+from reconciler.planning.rows import managed, with_connection
 
 
 def _as_float(value: Any) -> Any:
@@ -30,7 +31,7 @@ _NORMALISE: dict[str, Callable[[Any], Any]] = {"enabled": _as_enabled, "temperat
 
 
 _FLAT = {
-    kind: tuple((name, _NORMALISE.get(name, _same)) for name in model._fields[1:-1])
+    kind: tuple((name, _NORMALISE.get(name, _same)) for name in model._fields[1:-2])
     for kind, model in ((Kind.PROVIDER, Provider), (Kind.PROFILE, Profile))
 }
 """Kinds whose fields are all scalars: compared field by field without building images."""
@@ -50,7 +51,7 @@ def field_diffs(kind: Kind, before: Row, after: Row) -> tuple[FieldDiff, ...]:
     """The fields that differ, as normalised typed values.
 
     An omitted optional field equals NULL (``enabled``: true), ``1`` equals ``1.0``, ``auth``
-    compares as a mapping; ``managed_by`` and timestamps are not fields at all.
+    compares as a mapping; ``managed_by``, ``owner`` and timestamps are not fields at all.
     """
     flat = _FLAT.get(kind)
     if flat is not None:
@@ -71,9 +72,9 @@ def _flat_diffs(
     fields: tuple[tuple[str, Callable[[Any], Any]], ...], before: Row, after: Row
 ) -> tuple[FieldDiff, ...]:
     # A plan of 100,000 backfilled profiles calls this per profile: find the fields that differ
-    # in C (a row is a tuple: slice off name and managed_by, then map/compress), then normalise
-    # only those.
-    old, new = before[1:-1], after[1:-1]
+    # in C (a row is a tuple: slice off name, managed_by and owner, then map/compress), then
+    # normalise only those.
+    old, new = before[1:-2], after[1:-2]
     diffs: tuple[FieldDiff, ...] = ()
     for index in compress(range(len(fields)), map(ne, old, new)):
         name, normalise = fields[index]
@@ -89,11 +90,16 @@ def _with_kept_connection(want: Profile, have: Row | None) -> Profile:
         return want
     if not have.provider_connection:
         return want
-    return with_connection(want, have.provider_connection, want.managed_by)
+    return with_connection(want, have.provider_connection)
 
 
 def declare(draft: Draft) -> None:
-    """Create, update or adopt every declared row that is not canonical (seed handles those)."""
+    """Create, update or adopt every declared row that is not canonical (seed handles those).
+
+    A row that another owner's config manages is refused (``ownership.conflict``), or adopted
+    with ``--take-ownership``; every row the plan creates or adopts takes the config's owner.
+    """
+    owner, config = draft.owner, ManagedBy.CONFIG
     for kind in Kind:
         have_rows = table(draft.state, kind)
         for name, want in table(draft.desired, kind).items():
@@ -103,20 +109,45 @@ def declare(draft: Draft) -> None:
             if isinstance(want, Profile):
                 want = _with_kept_connection(want, have)
             if have is None:
-                draft.touch(kind, with_owner(want, ManagedBy.CONFIG), Reason.DECLARED)
-            elif have.managed_by is not ManagedBy.CONFIG:
-                draft.touch(kind, with_owner(want, ManagedBy.CONFIG), Reason.ADOPT)
+                draft.touch(kind, managed(want, config, owner), Reason.DECLARED)
+            elif have.managed_by is not config:
+                draft.touch(kind, managed(want, config, owner), Reason.ADOPT)
+            elif (theirs := DEFAULT_OWNER if have.owner is None else have.owner) != owner:
+                if draft.take_ownership:
+                    draft.touch(kind, managed(want, config, owner), Reason.ADOPT)
+                else:
+                    draft.refuse(_conflict(kind, name, theirs, owner))
             elif want != have and field_diffs(kind, have, want):
-                draft.touch(kind, with_owner(want, ManagedBy.CONFIG), Reason.DECLARED)
+                draft.touch(kind, managed(want, config, have.owner), Reason.DECLARED)
+
+
+def _conflict(kind: Kind, name: str, theirs: str, owner: str) -> Blocked:
+    return Blocked(
+        kind,
+        name,
+        Action.UPDATE,
+        "ownership.conflict",
+        f"{kind} {name} is managed by the config of owner {shown(theirs)}, not by this config"
+        f" (owner {shown(owner)}); --force does not take it: remove it from this config, or"
+        " plan with --take-ownership to make it this config's",
+        owner=theirs,
+    )
 
 
 def prune(draft: Draft) -> None:
-    """Delete the rows the config owned that left it; refuse it for a canonical name."""
+    """Delete the rows this config's owner managed that left it; refuse it for a canonical name.
+
+    Another owner's rows are never pruned (a ``config`` row whose owner is NULL is the default
+    owner's).
+    """
+    owner = draft.owner
     for kind in Kind:
         canon = canonical.rows(kind)
         declared = table(draft.desired, kind)
         for name, have in table(draft.state, kind).items():
             if have.managed_by is not ManagedBy.CONFIG or name in declared:
+                continue
+            if (DEFAULT_OWNER if have.owner is None else have.owner) != owner:
                 continue
             if name in canon:
                 draft.refuse(_canonical_delete(kind, name))

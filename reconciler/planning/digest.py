@@ -26,7 +26,7 @@ def config_digest(config: LoadedConfig) -> str:
 
 
 def state_digest(state: DatabaseState) -> str:
-    """The digest of the three tables' rows with ``managed_by``, timestamps excluded.
+    """The digest of the three tables' rows with ``managed_by`` and ``owner``, timestamps excluded.
 
     Two states digest alike exactly when every row of every table is the same, so consecutive
     journal entries chain unless something else wrote in between. Each table is its column
@@ -46,5 +46,5 @@ def _table(rows: Mapping[str, Row], model: type[Row]) -> dict[str, Any]:
     # A provider or profile row is a tuple of its columns already; a connection nests its auth.
     ordered: list[Any] = [rows[name] for name in sorted(rows)]
     if model is Connection:
-        ordered = [(row.name, row.provider, row.auth.image(), row.managed_by) for row in ordered]
+        ordered = [(row.name, row.provider, row.auth.image(), *row[3:]) for row in ordered]
     return {"columns": model._fields, "rows": ordered}

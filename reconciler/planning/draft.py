@@ -18,6 +18,7 @@ from reconciler.model import (
     Profile,
     Provider,
     Row,
+    owner_of,
 )
 from reconciler.planning.plan import Action, Blocked, Reason
 
@@ -45,7 +46,7 @@ def table(rows: DatabaseState | DesiredState, kind: Kind) -> Mapping[str, Row]:
     return rows.profiles
 
 
-def is_protected(kind: Kind, row: Row) -> bool:
+def is_canonical(kind: Kind, row: Row) -> bool:
     """Canonical and seed rows are never deleted (a canonical name whatever its ``managed_by``)."""
     if row.managed_by is ManagedBy.SEED:
         return True
@@ -64,6 +65,7 @@ class Draft:
     desired: DesiredState
     state: DatabaseState
     force: bool
+    take_ownership: bool
     sources: SourceMap
     providers: dict[str, Provider] = field(init=False)
     connections: dict[str, Connection] = field(init=False)
@@ -75,6 +77,8 @@ class Draft:
     problems: list[Problem] = field(default_factory=list)
 
     mode: InferenceMode = field(init=False)
+    owner: str = field(init=False)
+    """The config's owner (``settings.owner``)."""
     _end: dict[Kind, dict[str, Row]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -82,6 +86,7 @@ class Draft:
         self.connections = dict(self.state.connections)
         self.profiles = dict(self.state.profiles)
         self.mode = self.desired.settings.effective_mode
+        self.owner = self.desired.settings.owner
         self._end = cast(
             dict[Kind, dict[str, Row]],
             {
@@ -116,6 +121,10 @@ class Draft:
         self.blocked.append(blocked)
         if blocked.action is not Action.DELETE:
             self.refused.add((blocked.kind, blocked.name))
+
+    def foreign(self, row: Row) -> bool:
+        """``row`` is another owner's ``config`` row: never pruned, written or force-deleted."""
+        return row.managed_by is ManagedBy.CONFIG and owner_of(row) != self.owner
 
     def action(self, kind: Kind, name: str) -> Action:
         """What the plan does to ``name``: create when the database lacks it, else update."""

@@ -2,6 +2,8 @@
 
 Only references the config does not name are guarded: a config row that names a row this plan
 deletes is a dangling reference, reported by the reference check and untouched by --force.
+--force never deletes nor rewrites another owner's rows: such a referrer keeps the delete refused.
+No plan deletes a protected row (`guard_protected`), whatever the reason.
 """
 
 from __future__ import annotations
@@ -9,8 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from reconciler.model import Kind
-from reconciler.planning.draft import Draft, is_protected, table
+from reconciler.errors import shown
+from reconciler.model import Kind, owner_of
+from reconciler.planning.draft import Draft, is_canonical, table
 from reconciler.planning.plan import Action, Blocked, Reason
 from reconciler.planning.rows import with_connection
 
@@ -50,6 +53,10 @@ def guard_providers(draft: Draft, referrers: Referrers) -> None:
             draft.refuse(_referenced(kind, name, live))
             draft.keep(kind, name)
             continue
+        if held := _foreign(draft, live):
+            draft.refuse(_held(draft, kind, name, held))
+            draft.keep(kind, name)
+            continue
         for ref_kind, ref_name in sorted(live):
             _cascade(draft, ref_kind, ref_name, (kind, name))
 
@@ -66,18 +73,64 @@ def guard_connections(draft: Draft, referrers: Referrers) -> None:
         )
         if not live:
             continue
+        users = [(Kind.PROFILE, profile) for profile in live]
         if not draft.force:
-            draft.refuse(_referenced(kind, name, [(Kind.PROFILE, p) for p in live]))
+            draft.refuse(_referenced(kind, name, users))
+            draft.keep(kind, name)
+            continue
+        if held := _foreign(draft, users):
+            draft.refuse(_held(draft, kind, name, held))
             draft.keep(kind, name)
             continue
         for profile in live:
             row = draft.profiles[profile]
-            draft.touch(Kind.PROFILE, with_connection(row, None, row.managed_by), Reason.FORCE)
+            draft.touch(Kind.PROFILE, with_connection(row, None), Reason.FORCE)
+
+
+def guard_protected(draft: Draft) -> None:
+    """Refuse every delete of a protected row, whatever its reason (``--force`` included)."""
+    for kind, name in sorted(draft.deletes):
+        row = table(draft.state, kind)[name]
+        if not row.protected:
+            continue
+        draft.refuse(
+            Blocked(
+                kind,
+                name,
+                Action.DELETE,
+                "delete.protected",
+                f"{kind} {name} is protected and is never deleted, even with --force: to delete"
+                " it, apply the config with protected: false for it first, then remove it",
+            )
+        )
+        draft.keep(kind, name)
+
+
+def _foreign(draft: Draft, referrers: list[Referrer]) -> list[Referrer]:
+    """The referrers that another owner's config manages: --force never touches them."""
+    return [ref for ref in referrers if draft.foreign(draft.end(ref[0])[ref[1]])]
+
+
+def _held(draft: Draft, kind: Kind, name: str, held: list[Referrer]) -> Blocked:
+    ordered = tuple(sorted(held, key=lambda ref: (ref[0] is Kind.PROFILE, ref[1])))
+    owners = sorted({str(owner_of(draft.end(k)[n])) for k, n in ordered})
+    shown_refs = ", ".join(f"{ref_kind} {ref_name}" for ref_kind, ref_name in ordered[:5])
+    more = f" and {len(ordered) - 5} more" if len(ordered) > 5 else ""
+    return Blocked(
+        kind,
+        name,
+        Action.DELETE,
+        "delete.referenced",
+        f"{kind} {name} is still referenced by {shown_refs}{more}, which the config of owner"
+        f" {', '.join(map(shown, owners))} manages; --force never deletes or changes another"
+        " owner's rows: that config must stop referencing it first",
+        referenced_by=ordered,
+    )
 
 
 def _cascade(draft: Draft, kind: Kind, name: str, cause: Referrer) -> None:
     row = draft.end(kind)[name]
-    if is_protected(kind, row):
+    if is_canonical(kind, row):
         draft.refuse(
             Blocked(
                 kind,

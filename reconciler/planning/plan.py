@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from reconciler._version import __version__
 from reconciler.errors import Problem
-from reconciler.model import Kind, Row, Settings
+from reconciler.model import Kind, ManagedBy, Row, Settings, owner_of
 
 
 class Action(StrEnum):
@@ -45,12 +45,31 @@ class FieldDiff(NamedTuple):
     after: Any
 
 
+class Manager(NamedTuple):
+    """Who manages a row: its ``managed_by`` and, for a ``config`` row, its owner (`owner_of`)."""
+
+    managed_by: ManagedBy | None
+    owner: str | None
+
+    @classmethod
+    def of(cls, row: Row) -> Manager:
+        return cls(row.managed_by, owner_of(row))
+
+
+class Ownership(NamedTuple):
+    """An update that moves a row between owners or ``managed_by`` values."""
+
+    before: Manager
+    after: Manager
+
+
 class Change(NamedTuple):
     """One row that the plan creates, updates or deletes.
 
     ``before`` is the database row (None for a create), ``after`` the row as apply must write it,
-    ``managed_by`` included (None for a delete). ``diff`` lists the fields that differ; it is
-    empty for creates, deletes, and updates that only change ownership (adopt, hand back).
+    ``managed_by`` and ``owner`` included (None for a delete). ``diff`` lists the fields that
+    differ; it is empty for creates, deletes, and updates that only move the row's `ownership`
+    (adopt, hand back, take ownership).
     """
 
     kind: Kind
@@ -61,14 +80,25 @@ class Change(NamedTuple):
     after: Row | None
     diff: tuple[FieldDiff, ...] = ()
 
+    @property
+    def ownership(self) -> Ownership | None:
+        """How an update moves the row's `Manager`; ``None`` when it stays (and for creates and
+        deletes)."""
+        if self.before is None or self.after is None:
+            return None
+        before, after = Manager.of(self.before), Manager.of(self.after)
+        return None if before == after else Ownership(before, after)
+
 
 @dataclass(frozen=True, slots=True)
 class Blocked:
     """A change a guard refused; a plan with any blocked entry applies nothing.
 
-    ``code`` is ``delete.referenced``, ``delete.canonical``, ``backfill.conflict`` or
-    ``backfill.derived-name``; ``referenced_by`` lists every surviving row that references a
-    refused delete; ``connection`` is the derived connection name of a ``backfill.*`` entry.
+    ``code`` is ``delete.referenced``, ``delete.canonical``, ``delete.protected``,
+    ``ownership.conflict``, ``backfill.conflict`` or ``backfill.derived-name``;
+    ``referenced_by`` lists the surviving rows that keep a delete refused; ``connection`` is the
+    derived connection name of a ``backfill.*`` entry; ``owner`` the owner of the row an
+    ``ownership.conflict`` refused to take.
     """
 
     kind: Kind
@@ -78,6 +108,7 @@ class Blocked:
     message: str
     referenced_by: tuple[tuple[Kind, str], ...] = ()
     connection: str | None = None
+    owner: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +128,7 @@ class Plan:
     blocked: tuple[Blocked, ...] = ()
     problems: tuple[Problem, ...] = ()
     force: bool = False
+    take_ownership: bool = False
     summary: Summary = field(init=False, compare=False)
 
     def __post_init__(self) -> None:

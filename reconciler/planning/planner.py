@@ -10,7 +10,12 @@ from reconciler.model import DatabaseState, DesiredState, Kind
 from reconciler.planning.backfill import backfill, hand_back_derived
 from reconciler.planning.diff import declare, field_diffs, prune
 from reconciler.planning.draft import Draft, table
-from reconciler.planning.guard import Referrers, guard_connections, guard_providers
+from reconciler.planning.guard import (
+    Referrers,
+    guard_connections,
+    guard_protected,
+    guard_providers,
+)
 from reconciler.planning.plan import KIND_ORDER, Action, Blocked, Change, Plan
 from reconciler.planning.references import reference_problems_at_plan_time
 from reconciler.planning.seed import seed
@@ -25,16 +30,18 @@ def make_plan(
     state: DatabaseState,
     *,
     force: bool = False,
+    take_ownership: bool = False,
     sources: SourceMap = _NO_SOURCES,
 ) -> Plan:
-    """The plan that takes ``state`` to what ``desired`` declares, by the rules of DESIGN §6.
+    """The plan that takes ``state`` to what ``desired`` declares, by the rules of DESIGN §6, §13.
 
-    Seeds canonical rows, creates, updates and adopts declared rows, prunes the rows the config
-    owned, guards deletes (``force`` cascades them), backfills ``provider_connection`` and checks
-    references against the end state. ``sources`` locates problems in the config files. Pure and
-    O(rows): the same inputs give the same plan.
+    Seeds canonical rows, creates, updates and adopts declared rows (another owner's only with
+    ``take_ownership``), prunes the rows the config's owner managed, guards deletes (``force``
+    cascades them, never into another owner's rows), backfills ``provider_connection``, refuses
+    deleting protected rows and checks references against the end state. ``sources`` locates
+    problems in the config files. Pure and O(rows): the same inputs give the same plan.
     """
-    draft = Draft(desired, state, force, sources)
+    draft = Draft(desired, state, force, take_ownership, sources)
     seed(draft)
     declare(draft)
     prune(draft)
@@ -44,6 +51,8 @@ def make_plan(
         hand_back_derived(draft, referrers)
         guard_connections(draft, referrers)
     backfill(draft)
+    if draft.deletes:  # after every hand-back: a row handed back to backfill is not deleted
+        guard_protected(draft)
     draft.problems.extend(reference_problems_at_plan_time(draft))
     return Plan(
         settings=desired.settings,
@@ -51,6 +60,7 @@ def make_plan(
         blocked=tuple(sorted(draft.blocked, key=_blocked_order)),
         problems=tuple(sorted(draft.problems, key=_problem_order)),
         force=force,
+        take_ownership=take_ownership,
     )
 
 
@@ -89,8 +99,9 @@ def _changes(draft: Draft) -> tuple[Change, ...]:
             changes.append(Change(kind, name, create, reason, None, after))
             continue
         diff = field_diffs(kind, before, after)
-        if diff or before.managed_by is not after.managed_by:
-            changes.append(Change(kind, name, update, reason, before, after, diff))
+        change = Change(kind, name, update, reason, before, after, diff)
+        if diff or change.ownership is not None:
+            changes.append(change)
     for (kind, name), reason in draft.deletes.items():
         before = table(draft.state, kind)[name]
         changes.append(Change(kind, name, Action.DELETE, reason, before, None))

@@ -9,13 +9,13 @@ _NEW = tuple.__new__
 _AT = Profile._fields.index("provider_connection")
 
 
-def with_owner(row: Row, owner: ManagedBy | None) -> Row:
-    """``row`` with ``managed_by=owner``."""
-    if row.managed_by is owner:
+def managed(row: Row, managed_by: ManagedBy | None, owner: str | None) -> Row:
+    """``row`` with ``managed_by`` and ``owner`` (the last two fields) set."""
+    if row.managed_by is managed_by and row.owner == owner:
         return row
-    return _NEW(type(row), row[:-1] + (owner,))
+    return _NEW(type(row), row[:-2] + (managed_by, owner))
 
 
-def with_connection(profile: Profile, connection: str | None, owner: ManagedBy | None) -> Profile:
-    """``profile`` with ``provider_connection=connection`` and ``managed_by=owner``."""
-    return _NEW(Profile, profile[:_AT] + (connection,) + profile[_AT + 1 : -1] + (owner,))
+def with_connection(profile: Profile, connection: str | None) -> Profile:
+    """``profile`` with ``provider_connection=connection``, managed as it was."""
+    return _NEW(Profile, profile[:_AT] + (connection,) + profile[_AT + 1 :])

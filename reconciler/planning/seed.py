@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reconciler import canonical
 from reconciler.errors import Level, transition
-from reconciler.model import Kind
+from reconciler.model import Kind, Row
 from reconciler.planning.diff import field_diffs
 from reconciler.planning.draft import Draft, table
 from reconciler.planning.plan import FieldDiff, Reason
@@ -13,6 +13,12 @@ from reconciler.rules import canonical_problems
 
 def _describe(diffs: tuple[FieldDiff, ...]) -> str:
     return ", ".join(transition(d.field, d.before, d.after) for d in diffs)
+
+
+def _drift(kind: Kind, code_row: Row, have: Row) -> tuple[FieldDiff, ...]:
+    """What an edit in the database changed in a canonical row. ``protected`` is left out: admins
+    may set it on any row (DESIGN §13), and a canonical row is never deleted anyway."""
+    return tuple(d for d in field_diffs(kind, code_row, have) if d.field != "protected")
 
 
 def seed(draft: Draft) -> None:
@@ -26,7 +32,7 @@ def seed(draft: Draft) -> None:
             have = have_rows.get(name)
             if have is None:
                 draft.touch(kind, code_row, Reason.SEED)
-            elif drift := field_diffs(kind, code_row, have):
+            elif drift := _drift(kind, code_row, have):
                 draft.problems.append(
                     draft.sources.problem(
                         "canonical.drift",

@@ -70,6 +70,7 @@ def entry_document(entry: JournalEntry, *, with_plan: bool = False) -> dict[str,
         "state_before": entry.state_before,
         "state_after": entry.state_after,
         "summary": dict(entry.summary),
+        "owner": entry.owner,
     }
     if with_plan:
         out["plan"] = entry.plan
@@ -91,7 +92,7 @@ def render_text(entries: Sequence[JournalEntry], *, with_plan: bool = False) -> 
         summary = entry.summary
         lines.append(
             f"#{entry.id}  {entry.applied_at:%Y-%m-%d %H:%M:%S}Z  by {plain(entry.actor)}"
-            f"  (reconcile {plain(entry.tool_version)})"
+            f"  owner {plain(entry.owner)}  (reconcile {plain(entry.tool_version)})"
         )
         lines.append(
             f"    {_count(summary, 'create')} created, {_count(summary, 'update')} updated,"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reconciler.planning import Blocked, Change, Plan, PlanContext, Summary
+from reconciler.planning import Blocked, Change, Manager, Plan, PlanContext, Summary
 from reconciler.render.escape import json_text, redacted, redacted_data
 from reconciler.render.problems import problem_image
 
@@ -18,8 +18,9 @@ FORMAT_VERSION = 1
 
 
 def change_image(change: Change) -> dict[str, Any]:
-    """One change as plan JSON, its names and values `redacted`."""
-    return {
+    """One change as plan JSON, its names and values `redacted`; ``ownership`` only on an update
+    that moves the row between owners or ``managed_by`` values."""
+    image = {
         "kind": str(change.kind),
         "name": redacted(change.name),
         "action": str(change.action),
@@ -28,6 +29,18 @@ def change_image(change: Change) -> dict[str, Any]:
         "after": redacted_data(change.after.image()) if change.after else None,
         "diff": diff_images(change),
     }
+    ownership = change.ownership
+    if ownership is not None:
+        image["ownership"] = {
+            "before": manager_image(ownership.before),
+            "after": manager_image(ownership.after),
+        }
+    return image
+
+
+def manager_image(manager: Manager) -> dict[str, Any]:
+    managed_by = None if manager.managed_by is None else str(manager.managed_by)
+    return {"managed_by": managed_by, "owner": redacted_data(manager.owner)}
 
 
 def diff_images(change: Change) -> list[dict[str, Any]]:
@@ -50,6 +63,7 @@ def blocked_image(blocked: Blocked) -> dict[str, Any]:
         "code": blocked.code,
         "referenced_by": [{"kind": str(k), "name": redacted(n)} for k, n in blocked.referenced_by],
         "connection": redacted_data(blocked.connection),
+        "owner": redacted_data(blocked.owner),
         "message": redacted(blocked.message),
     }
 
@@ -72,6 +86,7 @@ def document_with(
         "settings": {
             "deployment": settings.deployment,
             "inference_mode": str(settings.effective_mode),
+            "owner": settings.owner,
         },
         "changes": changes,
         "blocked": [blocked_image(blocked) for blocked in plan.blocked],

@@ -44,7 +44,8 @@ def _table(plan: Plan) -> list[str]:
     rows.append(f"| **Total** | **{s.create}** | **{s.update}** | **{s.delete}** |")
     verdict = f"**{s.blocked} blocked**: this plan applies nothing." if s.blocked else ""
     force = "Made with `--force`." if plan.force else ""
-    extra = " ".join(part for part in (verdict, force) if part)
+    take = "Made with `--take-ownership`." if plan.take_ownership else ""
+    extra = " ".join(part for part in (verdict, force, take) if part)
     return [*rows, *(["", extra] if extra else [])]
 
 
@@ -55,6 +56,8 @@ def _blocked(plan: Plan) -> list[str]:
     for entry in plan.blocked[:DETAILS_LIMIT]:
         refs = ", ".join(md_code(f"{kind} {name}") for kind, name in entry.referenced_by)
         by = f" referenced by {refs}" if refs else ""
+        if entry.owner is not None:
+            by += f" owned by {md_code(entry.owner)}"
         lines.append(
             f"- {md_code(f'{entry.kind} {entry.name}')} ({entry.action}) {md_code(entry.code)}{by}:"
             f" {md_text(entry.message)}"

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from reconciler.errors import Problem, transition
-from reconciler.model import Kind
-from reconciler.planning import Action, Blocked, Change, Plan, Reason
+from reconciler.model import Kind, ManagedBy
+from reconciler.planning import Action, Blocked, Change, Ownership, Plan, Reason
 from reconciler.render.escape import block, is_multiline, line_start, plain
 from reconciler.render.problems import text_line
 
@@ -59,8 +59,37 @@ def show(value: Any) -> str:
     return plain(str(value))
 
 
+def ownership_line(ownership: Ownership) -> str:
+    """How a change moves a row's manager, on one line: ``managed_by: (external) -> config,
+    owner: team-a``; a part that stays is shown without an arrow."""
+    before, after = ownership
+    managed_by = _moved(_managed_by(before.managed_by), _managed_by(after.managed_by))
+    parts = [f"managed_by: {managed_by}"]
+    if before.owner is not None or after.owner is not None:
+        owner = (
+            show(after.owner)
+            if before.owner is None
+            else _moved(show(before.owner), _owner(after.owner))
+        )
+        parts.append(f"owner: {owner}")
+    return ", ".join(parts)
+
+
+def _managed_by(value: ManagedBy | None) -> str:
+    return "(external)" if value is None else str(value)
+
+
+def _owner(value: str | None) -> str:
+    return "(none)" if value is None else show(value)
+
+
+def _moved(before: str, after: str) -> str:
+    return before if before == after else f"{before} -> {after}"
+
+
 def details(change: Change) -> list[str]:
-    """The lines under a change: each field of a create, or each diff ``field: before -> after``.
+    """The lines under a change: each field of a create, or the `ownership_line` of an update
+    that moves it and each diff ``field: before -> after``.
 
     A multi-line ``system_prompt`` or ``description`` is shown line by line, each behind the
     tool's ``| ``, so no value starts a line of output; in any other field a line break is
@@ -70,14 +99,15 @@ def details(change: Change) -> list[str]:
         image = change.after.image()
         lines: list[str] = []
         for key, value in image.items():
-            if key == "name" or value is None:
+            if key == "name" or value is None or (key == "protected" and not value):
                 continue
             if key in _BLOCK_FIELDS and is_multiline(value):
                 lines += [f"{plain(key)}: |", *_continued(value, "  ")]
             else:
                 lines.append(f"{plain(key)}: {show(value)}")
         return lines
-    lines = []
+    ownership = change.ownership
+    lines = [] if ownership is None else [ownership_line(ownership)]
     for diff in change.diff:
         field = plain(diff.field)
         if diff.field in _BLOCK_FIELDS and (is_multiline(diff.before) or is_multiline(diff.after)):
@@ -109,6 +139,8 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     lines: list[str] = []
     if plan.force:
         lines += ["--force: deletes go ahead and every consequence is listed.", ""]
+    if plan.take_ownership:
+        lines += ["--take-ownership: rows another owner's config manages become this config's.", ""]
     if not plan.changes:
         lines.append(nothing_to_change(plan))
     elif len(plan.changes) > LONG_PLAN:
@@ -176,6 +208,8 @@ def _blocked(blocked: tuple[Blocked, ...], paint: _Paint) -> list[str]:
         if entry.referenced_by:
             refs = ", ".join(f"{kind} {plain(name)}" for kind, name in entry.referenced_by)
             lines.append(f"      referenced by: {refs}")
+        if entry.owner is not None:
+            lines.append(f"      owner: {plain(entry.owner)}")
         lines.append(f"      {line_start(entry.message)}")
     if len(blocked) > LIST_LIMIT:
         lines.append(f"  ... and {len(blocked) - LIST_LIMIT} more blocked")

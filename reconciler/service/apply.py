@@ -75,9 +75,11 @@ class Reviewed:
 
 @dataclass(frozen=True, slots=True)
 class ApplyOptions:
-    """How to apply: who is applying, how long to wait for the lock, where progress goes."""
+    """How to apply: the guards' flags, who is applying, how long to wait for the lock, where
+    progress goes."""
 
     force: bool = False
+    take_ownership: bool = False
     actor: str | None = None
     lock_timeout: float = DEFAULT_TIMEOUT
     progress: Progress | None = field(default=None, compare=False)
@@ -138,7 +140,13 @@ def _apply(
     reviewed: Reviewed | None,
 ) -> Applied:
     state = read_state(connection)
-    plan = make_plan(desired, state, force=options.force, sources=sources or SourceMap())
+    plan = make_plan(
+        desired,
+        state,
+        force=options.force,
+        take_ownership=options.take_ownership,
+        sources=sources or SourceMap(),
+    )
     before = state_digest(state)
     context = PlanContext(redact(connection.engine.url), config_digest, before)
     _refuse(plan, context, reviewed)
@@ -154,6 +162,7 @@ def _apply(
             state_after=after,
             summary=summary_image(plan.summary),
             plan=journal_document(plan, context),
+            owner=desired.settings.owner,
         ),
     )
     return Applied(plan, context, journal_id, before, after)
@@ -239,7 +248,8 @@ def apply_saved_plan(
 ) -> Applied:
     """Re-plan from the config saved in ``saved`` and apply only if it equals the saved plan.
 
-    The plan keeps the ``--force`` it was made with, whatever ``options.force`` says.
+    The plan keeps the ``--force`` and ``--take-ownership`` it was made with, whatever
+    ``options`` says.
     """
     config = saved.loaded or check_saved_config(dict(saved.config), saved.path)
     if not config.valid:
@@ -249,7 +259,7 @@ def apply_saved_plan(
     url = resolve_url(database_url)
     _require_same_database(saved, url)
     base = options or ApplyOptions()
-    forced = ApplyOptions(saved.force, base.actor, base.lock_timeout, base.progress)
+    forced = replace(base, force=saved.force, take_ownership=saved.take_ownership)
     try:
         return apply_plan(
             url,

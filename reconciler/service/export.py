@@ -9,7 +9,9 @@ value that looks like a secret. It stays in the database as it is, and the confi
 reference it. A comment never holds a secret: whatever looks like one is written ``[redacted]``.
 So the document always validates, and applying the export to the same database changes nothing
 but ownership (the rows are adopted), apart from profiles that have no ``provider_connection``
-yet: those get the one that every plan derives.
+yet: those get the one that every plan derives. With an owner (``export --owner NAME``), only the
+``config`` rows that NAME's config manages are written, with ``settings.owner: NAME``, and the same
+holds for that export applied as NAME: other owners' rows are neither declared nor touched.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from reconciler import canonical, rules, secrets
 from reconciler.config.convert import desired_state
@@ -26,13 +28,14 @@ from reconciler.config.schema import check_schema, config_schema
 from reconciler.errors import Level, Location, Problem, SourceMap
 from reconciler.gc_pause import gc_paused
 from reconciler.model import (
+    DEFAULT_OWNER,
     SECTIONS,
     DatabaseState,
     InferenceMode,
     Kind,
-    ManagedBy,
     Profile,
     Row,
+    owner_of,
 )
 from reconciler.planning import derive_connection
 from reconciler.render.escape import redacted_data
@@ -41,7 +44,9 @@ from reconciler.store.migrate import known_revision
 from reconciler.yamledit.dump import DEFAULT_SCHEMA_REF
 from reconciler.yamledit.write import render_config
 
-_DEFAULTS: Mapping[str, Any] = {"enabled": True}
+_R = TypeVar("_R", bound=Row)
+
+_DEFAULTS: Mapping[str, Any] = {"enabled": True, "protected": False}
 
 
 @dataclass(frozen=True)
@@ -49,8 +54,8 @@ class Export:
     """A config document, and the rows left out of it (by section and name), secrets redacted.
 
     ``refused`` holds, for each row left out for its fields rather than its name, the problems
-    the config's validation found in it; ``owned`` the rows left out whose ``managed_by`` is
-    ``config``, which an apply of the export deletes (no config can declare them).
+    the config's validation found in it; ``owned`` the rows left out that the export's owner
+    manages, which an apply of the export deletes (no config can declare them).
     """
 
     document: dict[str, Any]
@@ -79,15 +84,20 @@ class Export:
         )
 
 
-def export_state(state: DatabaseState) -> Export:
-    """``state`` as a config document (pure): see the module docstring."""
-    mode = inference_mode(state)
-    document: dict[str, Any] = {"version": 1, "settings": {"inference_mode": mode.value}}
+def export_state(state: DatabaseState, owner: str | None = None) -> Export:
+    """``state`` as a config document (pure): see the module docstring. With ``owner``, only the
+    ``config`` rows that owner manages, and ``settings.owner``: the config that owner applies."""
+    exported = state if owner is None else _owned_by(state, owner)
+    mode = inference_mode(DatabaseState(state.providers, state.connections, exported.profiles))
+    settings: dict[str, Any] = {"inference_mode": mode.value}
+    if owner is not None:
+        settings["owner"] = owner
+    document: dict[str, Any] = {"version": 1, "settings": settings}
     left_out: dict[str, dict[str, dict[str, Any]]] = {}
     declarable = re.compile(config_schema()["$defs"]["name"]["pattern"])
     for kind in Kind:
         section = kind.section
-        rows = _rows(state, kind)
+        rows = _rows(exported, kind)
         for name in sorted(rows):
             if name in canonical.rows(kind):
                 continue
@@ -100,15 +110,25 @@ def export_state(state: DatabaseState) -> Export:
     for section, name in refused:
         left_out.setdefault(section, {})[name] = document[section].pop(name)
     document = {key: _escaped(value) for key, value in document.items() if value != {}}
+    applier = DEFAULT_OWNER if owner is None else owner
     owned = frozenset(
         (section, secrets.redact(name))
         for section, rows in left_out.items()
         for name in rows
-        if _rows(state, Kind.of_section(section))[name].managed_by is ManagedBy.CONFIG
+        if owner_of(_rows(state, Kind.of_section(section))[name]) == applier
     )
     return Export(
         document, redacted_data(_escaped(left_out), keys=True), _redacted_keys(refused), owned
     )
+
+
+def _owned_by(state: DatabaseState, owner: str) -> DatabaseState:
+    """The ``config`` rows of ``state`` that ``owner`` manages (`owner_of`)."""
+
+    def owned(rows: Mapping[str, _R]) -> dict[str, _R]:
+        return {name: row for name, row in rows.items() if owner_of(row) == owner}
+
+    return DatabaseState(owned(state.providers), owned(state.connections), owned(state.profiles))
 
 
 def _refused(
@@ -243,11 +263,12 @@ def _left_out_warning(
 
 @gc_paused
 def export_database(
-    url: str, file: str = "-", schema_ref: str = DEFAULT_SCHEMA_REF
+    url: str, file: str = "-", schema_ref: str = DEFAULT_SCHEMA_REF, owner: str | None = None
 ) -> tuple[str, tuple[Problem, ...]]:
     """The config file text for the database at ``url`` (only read), and its warnings.
 
-    ``schema_ref`` is the schema's path or URL written in the editor modeline.
+    ``schema_ref`` is the schema's path or URL written in the editor modeline; with ``owner``,
+    only the rows that owner's config manages (`export_state`).
     ``file`` names where the text goes; the warnings about rows written as comments point there. A
     database without the reconciler's schema exports as empty; a missing SQLite file is a
     `DatabaseError` (a mistyped path would otherwise export as an empty config), and so is a
@@ -256,6 +277,6 @@ def export_database(
     with connected(url, read_only=True, must_exist=True) as connection:
         known_revision(connection)  # a newer schema may hold what this version cannot show
         state = read_state(connection)
-    exported = export_state(state)
+    exported = export_state(state, owner)
     rendered = render_config(exported.document, schema_ref, exported.left_out)
     return rendered.text, exported.warnings(file, rendered.comment_lines)

@@ -11,9 +11,14 @@ from reconciler.store.migrate import known_revision
 
 
 def read_history(
-    database_url: str | None = None, *, limit: int | None = None, with_plan: bool = False
+    database_url: str | None = None,
+    *,
+    limit: int | None = None,
+    with_plan: bool = False,
+    owner: str | None = None,
 ) -> list[JournalEntry]:
-    """Journal entries of the database at ``database_url`` (resolved like ``--database-url``).
+    """Journal entries of the database at ``database_url`` (resolved like ``--database-url``),
+    only the applies of ``owner``'s config if given.
 
     Reads only; a database never applied to has no entries; a missing SQLite file, or a schema
     a newer reconciler wrote, is a `DatabaseError`. Plans come `redacted_data`, also those an
@@ -21,5 +26,5 @@ def read_history(
     """
     with connected(resolve_url(database_url), read_only=True, must_exist=True) as connection:
         known_revision(connection)  # a newer schema's journal may mean more than it reads
-        entries = read_entries(connection, limit=limit, with_plan=with_plan)
+        entries = read_entries(connection, limit=limit, with_plan=with_plan, owner=owner)
     return [dataclasses.replace(entry, plan=redacted_data(entry.plan)) for entry in entries]

@@ -47,6 +47,7 @@ def plan_config(
     database_url: str | None = None,
     *,
     force: bool = False,
+    take_ownership: bool = False,
     progress: Step | None = None,
 ) -> Planned:
     """Plan ``config`` against the database as it stands now; never writes to it.
@@ -54,18 +55,30 @@ def plan_config(
     ``database_url`` resolves like ``--database-url``. The database is opened read-only (a
     read-only user will do): a missing SQLite file is not created and a database without the
     schema reads as empty. An invalid config is not planned and the database is not opened.
-    A database that cannot be read raises `DatabaseError`.
+    A database that cannot be read raises `DatabaseError`. ``take_ownership`` adopts the rows
+    another owner's config manages instead of refusing them (``ownership.conflict``).
     """
     url = resolve_url(database_url)
     if not config.valid:
-        plan = Plan(config.desired.settings, problems=config.problems, force=force)
+        plan = Plan(
+            config.desired.settings,
+            problems=config.problems,
+            force=force,
+            take_ownership=take_ownership,
+        )
         return Planned(plan, plan_document(plan, _context(url, config, None)))
     if progress is not None:
         progress("reading the database")
     state = _read_only_state(url)
     if progress is not None:
         progress("planning")
-    plan = make_plan(config.desired, state, force=force, sources=config.sources)
+    plan = make_plan(
+        config.desired,
+        state,
+        force=force,
+        take_ownership=take_ownership,
+        sources=config.sources,
+    )
     plan = with_config_problems(plan, config.problems)
     return Planned(plan, plan_document(plan, _context(url, config, state)))
 

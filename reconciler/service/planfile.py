@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 CONFIG_KEY = "config"
 FORCE_KEY = "force"
+TAKE_OWNERSHIP_KEY = "take_ownership"
 FORMAT_VERSION = 1
 MESSAGE_LIMIT = 200
 INTEGER_DIGITS = 100
@@ -43,12 +44,13 @@ INTEGER_DIGITS = 100
 
 @dataclass(frozen=True)
 class SavedPlan:
-    """A plan file: its plan JSON, the merged config document, and whether it was forced."""
+    """A plan file: its plan JSON, the merged config document, and the flags it was made with."""
 
     path: str
     document: Mapping[str, Any]
     config: Mapping[str, Any]
     force: bool
+    take_ownership: bool = False
     loaded: LoadedConfig | None = None
     """The saved config as checked when read (`read_plan_file`); ``None``: check it on apply."""
 
@@ -77,8 +79,14 @@ def read_plan_file(path: str) -> SavedPlan:
     if errors:
         message = f"{path}: the plan file has {len(errors)} error(s); nothing was applied"
         raise ConfigError(message, errors)
-    force = document[FORCE_KEY]
-    return SavedPlan(path, document, document[CONFIG_KEY], force, loaded)
+    return SavedPlan(
+        path,
+        document,
+        document[CONFIG_KEY],
+        document[FORCE_KEY],
+        document[TAKE_OWNERSHIP_KEY],
+        loaded,
+    )
 
 
 def check_saved_config(config: dict[str, Any], path: str) -> LoadedConfig:
@@ -90,14 +98,25 @@ def check_saved_config(config: dict[str, Any], path: str) -> LoadedConfig:
 
 
 def write_plan_file(
-    path: str, document: Mapping[str, Any], config: Mapping[str, Any], *, force: bool
+    path: str,
+    document: Mapping[str, Any],
+    config: Mapping[str, Any],
+    *,
+    force: bool,
+    take_ownership: bool = False,
 ) -> None:
-    """Save a plan for a later ``reconcile apply PLANFILE``: its JSON, ``force``, the config.
+    """Save a plan for a later ``reconcile apply PLANFILE``: its JSON, the flags it was made
+    with (``force``, ``take_ownership``), the config.
 
     ``config`` is the merged, interpolated config document (`LoadedConfig.document`); a file that
     cannot be written raises `ReconcileError`.
     """
-    saved = {**document, FORCE_KEY: force, CONFIG_KEY: dict(config)}
+    saved = {
+        **document,
+        FORCE_KEY: force,
+        TAKE_OWNERSHIP_KEY: take_ownership,
+        CONFIG_KEY: dict(config),
+    }
     text = dumps(saved)
     try:
         FilePath(path).write_text(text, encoding="utf-8")
@@ -131,11 +150,11 @@ def _integer(text: str) -> int:
 
 @cache
 def _validator() -> Draft202012Validator:
-    """The plan schema, with the two keys only plan files have required too."""
+    """The plan schema, with the keys only plan files have required too."""
     from jsonschema import Draft202012Validator
 
     schema = load_schema("plan.schema.json")
-    required = [*schema["required"], FORCE_KEY, CONFIG_KEY]
+    required = [*schema["required"], FORCE_KEY, TAKE_OWNERSHIP_KEY, CONFIG_KEY]
     return Draft202012Validator({**schema, "required": required})
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from reconciler.model import DEFAULT_OWNER
 from reconciler.store.dialects import dialect_of
 from reconciler.store.tables import reconcile_journal
 
@@ -28,6 +29,8 @@ class JournalEntry:
     state_after: str
     summary: Mapping[str, int]
     plan: Mapping[str, Any] | None = None
+    owner: str = DEFAULT_OWNER
+    """The owner of the config applied (``settings.owner``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,7 @@ class NewEntry:
     summary: Mapping[str, int]
     plan: Mapping[str, Any]
     """The plan as `reconciler.render.history.journal_document` makes it."""
+    owner: str = DEFAULT_OWNER
 
 
 def fitted(document: Mapping[str, Any], limit: int | None) -> Mapping[str, Any]:
@@ -84,6 +88,7 @@ def write_entry(connection: Connection, entry: NewEntry) -> int:
             state_after=entry.state_after,
             summary=dict(entry.summary),
             plan=dict(fitted(entry.plan, _plan_limit(connection))),
+            owner=entry.owner,
         )
     )
     key = result.inserted_primary_key
@@ -96,9 +101,14 @@ def _now(connection: Connection) -> datetime:
 
 
 def read_entries(
-    connection: Connection, *, limit: int | None = None, with_plan: bool = False
+    connection: Connection,
+    *,
+    limit: int | None = None,
+    with_plan: bool = False,
+    owner: str | None = None,
 ) -> list[JournalEntry]:
-    """Journal entries, newest first; the plan column is read only when asked for.
+    """Journal entries, newest first, only ``owner``'s if given; the plan column is read only
+    when asked for.
 
     A database that has never been applied to (no journal table) has no entries.
     """
@@ -107,6 +117,8 @@ def read_entries(
         return []
     columns = [column for column in table.c if with_plan or column.name != "plan"]
     query = sa.select(*columns).order_by(table.c.id.desc())
+    if owner is not None:
+        query = query.where(table.c.owner == owner)
     if limit is not None:
         query = query.limit(limit)
     return [_entry(row._mapping) for row in connection.execute(query)]
@@ -126,4 +138,5 @@ def _entry(row: sa.RowMapping) -> JournalEntry:
         state_after=row["state_after"],
         summary=row["summary"],
         plan=row.get("plan"),
+        owner=row["owner"],
     )

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.schema import SchemaItem
 
-from reconciler.model import ManagedBy
+from reconciler.model import DEFAULT_OWNER, ManagedBy
 from reconciler.store.types import AuthType, ManagedByType, long_text_type, name_type
 
 TABLE_OPTIONS: dict[str, Any] = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4"}
@@ -47,6 +47,14 @@ def _bookkeeping() -> list[SchemaItem]:
     ]
 
 
+def _sharing() -> list[SchemaItem]:
+    """``protected`` and ``owner`` (revision 0003_sharing, so they come last on every backend)."""
+    return [
+        sa.Column("protected", sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Column("owner", name_type(), nullable=True),
+    ]
+
+
 def _managed_by_check() -> sa.CheckConstraint:
     allowed = ", ".join(f"'{value}'" for value in MANAGED_BY_VALUES)
     return sa.CheckConstraint(f"managed_by IN ({allowed})", name="managed_by")
@@ -66,6 +74,7 @@ providers = sa.Table(
     sa.Column("base_url", sa.Text(), nullable=True),
     sa.Column("enabled", sa.Boolean(), nullable=False, server_default=sa.true()),
     *_bookkeeping(),
+    *_sharing(),
     _managed_by_check(),
     **TABLE_OPTIONS,
 )
@@ -77,6 +86,7 @@ provider_connections = sa.Table(
     _reference("provider", "providers.name", nullable=False),
     sa.Column("auth", AuthType(), nullable=False),
     *_bookkeeping(),
+    *_sharing(),
     _managed_by_check(),
     sa.Index(None, "provider"),
     **TABLE_OPTIONS,
@@ -96,6 +106,7 @@ profiles = sa.Table(
     sa.Column("temperature", sa.Double(), nullable=True),
     sa.Column("max_tokens", sa.Integer(), nullable=True),
     *_bookkeeping(),
+    *_sharing(),
     _managed_by_check(),
     sa.Index(None, "provider"),
     sa.Index(None, "provider_connection"),
@@ -114,6 +125,7 @@ reconcile_journal = sa.Table(
     sa.Column("state_after", sa.String(80), nullable=False),
     sa.Column("summary", sa.JSON(), nullable=False),
     sa.Column("plan", sa.JSON(), nullable=False),
+    sa.Column("owner", name_type(), nullable=False, server_default=DEFAULT_OWNER),
     **TABLE_OPTIONS,
 )
 

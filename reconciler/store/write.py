@@ -4,8 +4,8 @@ Creates are one ``executemany`` per kind (multi-row inserts on every driver). Up
 same columns to the same values are one ``UPDATE … WHERE name IN (…)``; the rest run as one
 ``executemany`` per set of columns. Deletes are ``DELETE … WHERE name IN (…)`` in chunks. Kinds run
 parents first for creates and updates (providers, connections, profiles) and children first for
-deletes, so a reference is moved away before the row it named goes. ``managed_by`` is written as
-the plan's ``after`` row carries it. The caller owns the
+deletes, so a reference is moved away before the row it named goes. ``managed_by`` and ``owner``
+are written as the plan's ``after`` row carries them. The caller owns the
 transaction: a failure anywhere leaves nothing written once it rolls back.
 """
 
@@ -83,7 +83,8 @@ class _Batches:
         for change in changes:
             if change.action is Action.CREATE and change.after is not None:
                 row = change.after.image()
-                row["managed_by"] = _owner(change.after)
+                row["managed_by"] = _managed_by(change.after)
+                row["owner"] = change.after.owner
                 batches.creates[change.kind].append(row)
             elif change.action is Action.UPDATE and change.after is not None:
                 assignments = _assignments(change, change.after)
@@ -93,12 +94,13 @@ class _Batches:
         return batches
 
 
-def _owner(row: Row | None) -> str | None:
-    return row.managed_by.value if row is not None and row.managed_by is not None else None
+def _managed_by(row: Row) -> str | None:
+    return row.managed_by.value if row.managed_by is not None else None
 
 
 def _assignments(change: Change, after: Row) -> Assignments:
-    """The columns an update sets: the fields its diff names, and the owner if it moves."""
+    """The columns an update sets: the fields its diff names, and ``managed_by`` and ``owner``
+    if its ownership moves."""
     diff = change.diff
     if len(diff) == 1:  # a backfill: one field, 100,000 times
         column = diff[0].field.partition(".")[0]
@@ -106,8 +108,8 @@ def _assignments(change: Change, after: Row) -> Assignments:
     else:  # auth.type and auth.credential -> auth: the whole mapping, once
         columns = dict.fromkeys(field.field.partition(".")[0] for field in diff)
         values = tuple((column, getattr(after, column)) for column in columns)
-    if after.managed_by is not (change.before.managed_by if change.before else None):
-        values += (("managed_by", _owner(after)),)
+    if change.ownership is not None:
+        values += (("managed_by", _managed_by(after)), ("owner", after.owner))
     return values
 
 

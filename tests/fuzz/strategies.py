@@ -292,6 +292,9 @@ def database_rows(draw: st.DrawFn) -> list[tuple[str, dict[str, Any]]]:
     Rows that break a constraint are skipped at insert time, so any mix is fine here.
     """
     owner = st.sampled_from([None, None, "config", "seed", "backfill"])
+    sharing = st.fixed_dictionaries(  # DESIGN §13: another owner's rows, protected rows
+        {"owner": st.sampled_from([None, None, "default", "team-b"]), "protected": st.booleans()}
+    )
     rows: list[tuple[str, dict[str, Any]]] = []
     provider_names = draw(st.lists(ROW_NAMES, max_size=5, unique=True))
     for provider in provider_names:
@@ -303,6 +306,7 @@ def database_rows(draw: st.DrawFn) -> list[tuple[str, dict[str, Any]]]:
             "base_url": draw(st.none() | st.sampled_from(["https://x.example", "", "nope"])),
             "enabled": draw(st.booleans()),
             "managed_by": draw(owner),
+            **draw(sharing),
         }
         rows.append(("providers", row))
     parents = [*provider_names, *CANONICAL_PROVIDERS]
@@ -319,6 +323,7 @@ def database_rows(draw: st.DrawFn) -> list[tuple[str, dict[str, Any]]]:
             "provider": draw(st.sampled_from(parents)),
             "auth": draw(AUTH_JSON),
             "managed_by": draw(owner),
+            **draw(sharing),
         }
         rows.append(("provider_connections", row))
     for profile in draw(
@@ -337,6 +342,7 @@ def database_rows(draw: st.DrawFn) -> list[tuple[str, dict[str, Any]]]:
             "temperature": draw(st.none() | st.floats(-1, 3) | st.sampled_from([0.7, 1e300])),
             "max_tokens": draw(st.none() | st.integers(-5, 2**31 - 1)),
             "managed_by": draw(owner),
+            **draw(sharing),
         }
         rows.append(("profiles", row))
     return rows

@@ -161,8 +161,9 @@ def _check_export(work: Path, url: str) -> None:
 
 
 def _check_only_ownership_changed(before: Images, after: Images, warned: int) -> None:
-    """Applying an export deletes nothing and changes no field but ``managed_by`` (DESIGN 6),
-    apart from what every plan does: seed missing canonical rows, backfill an empty connection.
+    """Applying an export deletes nothing and changes no field but ``managed_by`` and ``owner``
+    (DESIGN 6), apart from what every plan does: seed missing canonical rows, backfill an empty
+    connection.
 
     The one delete allowed is the one export warned of (``warned`` times): a row the config owns
     that no config can declare is left out, so the apply prunes it (the README's export section).
@@ -183,7 +184,7 @@ def _check_only_ownership_changed(before: Images, after: Images, warned: int) ->
                 column
                 for column, value in row.items()
                 if after[table][name][column] != value
-                and column != "managed_by"
+                and column not in ("managed_by", "owner")
                 and not (column == "provider_connection" and value is None)
             }
             check(not changed, "applying the export changed a field", (table, name, changed))

@@ -34,9 +34,10 @@ def conn(
     auth: str = "api_key",
     credential: str | None = "credential/x",
     by: ManagedBy | None = None,
+    **kw: Any,
 ) -> Connection:
     credential = credential if auth == "api_key" else None
-    return Connection(name, provider, Auth(auth, credential), by)
+    return Connection(name, provider, Auth(auth, credential), managed_by=by, **kw)
 
 
 def prof(
@@ -57,8 +58,10 @@ def _split(rows: tuple[Row, ...]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def config(*rows: Row, mode: str | None = None, deployment: str | None = None) -> DesiredState:
-    return DesiredState(Settings(deployment, mode), **_split(rows))
+def config(
+    *rows: Row, mode: str | None = None, deployment: str | None = None, owner: str = "default"
+) -> DesiredState:
+    return DesiredState(Settings(deployment, mode, owner), **_split(rows))
 
 
 def db(*rows: Row, seeded: bool = True) -> DatabaseState:

@@ -30,7 +30,11 @@ def providers(draw: st.DrawFn, owners: st.SearchStrategy[ManagedBy | None]) -> d
     types = st.sampled_from(["openai", "anthropic", "ollama", "gemini"])
     return {
         n: Provider(
-            n, n if n in PROVIDERS[:4] else draw(types), None, draw(st.booleans()), draw(owners)
+            n,
+            n if n in PROVIDERS[:4] else draw(types),
+            None,
+            draw(st.booleans()),
+            managed_by=draw(owners),
         )
         for n in names
     }
@@ -44,7 +48,7 @@ def worlds(draw: st.DrawFn) -> tuple[DesiredState, DatabaseState]:
     if db_providers:
         for name in draw(st.lists(st.sampled_from(CONNECTIONS), unique=True)):
             provider = draw(st.sampled_from(sorted(db_providers)))
-            db_connections[name] = Connection(name, provider, draw(AUTHS), draw(OWNERS))
+            db_connections[name] = Connection(name, provider, draw(AUTHS), managed_by=draw(OWNERS))
     db_profiles = {}
     if db_providers:
         for name in draw(st.lists(st.sampled_from(PROFILES), unique=True)):

@@ -46,7 +46,7 @@ def test_unknown_key_is_located_at_the_key_with_a_suggestion() -> None:
 
 def test_unknown_key_without_a_close_match_lists_the_keys() -> None:
     (message,) = messages("version: 1\nsettings: {zzz: 1}\n")
-    assert message == "unknown key 'zzz' (expected one of: deployment, inference_mode)"
+    assert message == "unknown key 'zzz' (expected one of: deployment, inference_mode, owner)"
 
 
 def test_enum_suggests_the_closest_value() -> None:

@@ -202,3 +202,26 @@ def test_a_derived_name_of_exactly_255_characters_is_derived() -> None:
     plan = make_plan(config(), db(prov(provider), prof("legacy", provider)))
     assert plan.blocked == ()
     assert change(plan, "connection", f"{provider}-personal").after is not None
+
+
+def test_a_hand_back_shows_the_ownership_it_moves() -> None:
+    state = db(
+        conn("openai-personal", "openai", by=CONFIG, owner="team-a"),
+        prof("quick", "openai", "openai-personal", CONFIG, owner="team-a"),
+    )
+    plan = make_plan(config(prof("quick", "openai"), owner="team-a"), state)
+    (handed,) = plan.changes
+    assert handed.after is not None and (handed.after.managed_by, handed.after.owner) == (
+        BACKFILL,
+        None,
+    )
+    assert handed.ownership == ((CONFIG, "team-a"), (BACKFILL, None))
+
+
+def test_another_owners_profile_is_left_to_its_own_config() -> None:
+    state = db(prof("theirs", "openai", by=CONFIG, owner="team-b"), prof("ext", "openai"))
+    plan = make_plan(config(owner="team-a"), state)
+    assert brief(plan) == [
+        ("create", "connection", "openai-personal", "backfill"),
+        ("update", "profile", "ext", "backfill"),
+    ]

@@ -18,12 +18,22 @@ from plan_values import (
 from reconciler.model import Kind, Row
 from reconciler.planning import FieldDiff, make_plan
 from reconciler.planning.diff import field_diffs
+from reconciler.planning.outcome import applied
 
 
 @pytest.mark.parametrize(
     ("kind", "before", "after", "diffs"),
     [
         (Kind.PROVIDER, prov("p"), prov("p", by=CONFIG), []),
+        (Kind.PROVIDER, prov("p", by=CONFIG, owner="a"), prov("p", by=CONFIG, owner="b"), []),
+        (Kind.PROVIDER, prov("p"), prov("p", protected=True), [("protected", False, True)]),
+        (Kind.PROFILE, prof("a", protected=True), prof("a"), [("protected", True, False)]),
+        (
+            Kind.CONNECTION,
+            conn("c", protected=True),
+            conn("c", by=CONFIG, owner="a"),
+            [("protected", True, False)],
+        ),
         (Kind.PROVIDER, prov("p", enabled=None), prov("p"), []),
         (Kind.PROVIDER, prov("p"), prov("p", enabled=False), [("enabled", True, False)]),
         (Kind.PROVIDER, prov("p"), prov("p", "gemini"), [("type", "openai", "gemini")]),
@@ -162,3 +172,87 @@ def test_names_compare_exactly_case_included() -> None:
         ("create", "provider", "Eu", "declared"),
         ("delete", "provider", "eu", "removed"),
     ]
+
+
+# --- owners (DESIGN §13) -----------------------------------------------------------------------
+
+
+def test_a_created_row_takes_the_configs_owner() -> None:
+    for owner in ("default", "team-a"):
+        (created,) = make_plan(config(prov("eu"), owner=owner), db()).changes
+        assert created.after is not None
+        assert (created.after.managed_by, created.after.owner) == (CONFIG, owner)
+        assert created.ownership is None  # a create moves no row
+
+
+@pytest.mark.parametrize("by", [None, BACKFILL, SEED])
+def test_an_adopted_row_takes_the_configs_owner(by: object) -> None:
+    desired = config(prov("eu"), owner="team-a")
+    plan = make_plan(desired, db(prov("eu", by=by)))
+    (adopted,) = plan.changes
+    assert (adopted.reason, adopted.diff) == ("adopt", ())
+    assert adopted.after is not None and adopted.after.owner == "team-a"
+    assert adopted.ownership == ((by, None), (CONFIG, "team-a"))
+    assert converges(desired, db(prov("eu", by=by)))
+
+
+def test_a_config_row_whose_owner_is_null_belongs_to_the_default_owner() -> None:
+    state = db(prov("eu", by=CONFIG), prov("gone", by=CONFIG))
+    plan = make_plan(config(prov("eu", enabled=False)), state)
+    assert brief(plan) == [
+        ("update", "provider", "eu", "declared"),
+        ("delete", "provider", "gone", "removed"),
+    ]
+    updated = change(plan, "provider", "eu")
+    assert updated.after is not None and updated.after.owner is None  # not rewritten: same owner
+    assert updated.ownership is None
+    (conflict,) = make_plan(config(prov("eu"), owner="team-a"), state).blocked
+    assert (conflict.code, conflict.owner) == ("ownership.conflict", "default")
+
+
+def test_pruning_is_limited_to_the_configs_owner() -> None:
+    state = db(
+        prov("mine", by=CONFIG, owner="team-a"),
+        prov("theirs", by=CONFIG, owner="team-b"),
+        prov("old", by=CONFIG),  # the default owner's
+        prov("odd", by=CONFIG, owner="Team-A"),  # owners compare exactly
+    )
+    plan = make_plan(config(owner="team-a"), state)
+    assert brief(plan) == [("delete", "provider", "mine", "removed")]
+    assert plan.blocked == ()
+    assert brief(make_plan(config(), state)) == [("delete", "provider", "old", "removed")]
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_another_owners_row_is_an_ownership_conflict_even_with_force(force: bool) -> None:
+    state = db(prov("eu", by=CONFIG, owner="team-b"), prof("bot", "eu", by=CONFIG, owner="team-b"))
+    desired = config(prov("eu", enabled=False), prof("bot", "eu"), owner="team-a")
+    plan = make_plan(desired, state, force=force)
+    assert plan.changes == ()
+    assert [(b.kind, b.name, b.action, b.code, b.owner) for b in plan.blocked] == [
+        (Kind.PROVIDER, "eu", "update", "ownership.conflict", "team-b"),
+        (Kind.PROFILE, "bot", "update", "ownership.conflict", "team-b"),
+    ]
+    assert "'team-b'" in plan.blocked[0].message
+    assert "--take-ownership" in plan.blocked[0].message
+
+
+def test_take_ownership_adopts_another_owners_row_with_its_changes() -> None:
+    state = db(prov("eu", by=CONFIG, owner="team-b"))
+    desired = config(prov("eu", enabled=False), owner="team-a")
+    plan = make_plan(desired, state, take_ownership=True)
+    (taken,) = plan.changes
+    assert (taken.action, taken.reason) == ("update", "adopt")
+    assert [(d.field, d.after) for d in taken.diff] == [("enabled", False)]
+    assert taken.ownership == ((CONFIG, "team-b"), (CONFIG, "team-a"))
+    assert plan.take_ownership and plan.blocked == ()
+    again = make_plan(desired, applied(state, plan.changes))  # no flag needed any more
+    assert again.changes == () and again.blocked == ()
+
+
+def test_changing_protected_is_an_ordinary_field_diff() -> None:
+    state = db(prov("eu", by=CONFIG, protected=True))
+    plan = make_plan(config(prov("eu")), state)
+    (updated,) = plan.changes
+    assert (updated.reason, updated.diff) == ("declared", (FieldDiff("protected", True, False),))
+    assert updated.ownership is None

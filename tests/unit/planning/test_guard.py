@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from plan_values import (
     BACKFILL,
     CONFIG,
@@ -15,7 +16,8 @@ from plan_values import (
 )
 
 from reconciler.model import Kind
-from reconciler.planning import Action, make_plan
+from reconciler.planning import Action, FieldDiff, make_plan
+from reconciler.planning.outcome import applied
 
 
 def test_a_referenced_connection_is_not_deleted_and_lists_every_referrer() -> None:
@@ -124,3 +126,105 @@ def test_seed_rows_are_never_deleted_by_a_cascade() -> None:
     state = db(prov("p", by=CONFIG), conn("c", "p", by=SEED))
     plan = make_plan(config(), state, force=True)
     assert [(b.name, b.code) for b in plan.blocked] == [("c", "delete.canonical")]
+
+
+# --- owners and protected rows (DESIGN §13) ----------------------------------------------------
+
+
+def test_another_owners_rows_protect_what_they_reference() -> None:
+    state = db(
+        conn("shared", by=CONFIG, owner="team-a"),
+        prof("bot", "openai", "shared", CONFIG, owner="b"),
+    )
+    (blocked,) = make_plan(config(owner="team-a"), state).blocked
+    assert (blocked.name, blocked.code, blocked.referenced_by) == (
+        "shared",
+        "delete.referenced",
+        ((Kind.PROFILE, "bot"),),
+    )
+
+
+def test_a_forced_cascade_never_deletes_another_owners_row() -> None:
+    state = db(
+        prov("p", by=CONFIG, owner="team-a"),
+        conn("c", "p"),  # external: force may take it
+        prof("theirs", "p", "c", CONFIG, owner="team-b"),
+    )
+    plan = make_plan(config(owner="team-a"), state, force=True)
+    assert plan.changes == ()
+    (blocked,) = plan.blocked
+    assert (blocked.name, blocked.code, blocked.referenced_by) == (
+        "p",
+        "delete.referenced",
+        ((Kind.PROFILE, "theirs"),),
+    )
+    assert "'team-b'" in blocked.message and "--force never deletes" in blocked.message
+
+
+def test_a_forced_connection_delete_never_rewrites_another_owners_profile() -> None:
+    state = db(
+        conn("old", by=CONFIG, owner="team-a"),
+        prof("ext", "openai", "old"),
+        prof("theirs", "openai", "old", CONFIG, owner="team-b"),
+    )
+    plan = make_plan(config(owner="team-a"), state, force=True)
+    assert plan.changes == ()
+    assert [(b.name, b.code, b.referenced_by) for b in plan.blocked] == [
+        ("old", "delete.referenced", ((Kind.PROFILE, "theirs"),))
+    ]
+
+
+def test_a_forced_cascade_through_an_external_row_still_stops_at_another_owner() -> None:
+    # provider p -> connection c (external, deleted by force) -> team-b's profile of openai.
+    state = db(
+        prov("p", by=CONFIG),
+        conn("c", "p"),
+        prof("theirs", "openai", "c", CONFIG, owner="team-b"),
+    )
+    plan = make_plan(config(), state, force=True)
+    assert [(b.kind, b.name, b.code) for b in plan.blocked] == [
+        (Kind.CONNECTION, "c", "delete.referenced")
+    ]
+    assert plan.is_blocked
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_no_plan_deletes_a_protected_row_it_removes(force: bool) -> None:
+    state = db(prov("p", by=CONFIG, protected=True), prof("x", "p", by=CONFIG, protected=True))
+    plan = make_plan(config(), state, force=force)
+    assert plan.changes == ()
+    assert [(b.kind, b.name, b.action, b.code) for b in plan.blocked] == [
+        (Kind.PROVIDER, "p", "delete", "delete.protected"),
+        (Kind.PROFILE, "x", "delete", "delete.protected"),
+    ]
+    assert "protected: false" in plan.blocked[0].message
+
+
+def test_an_external_protected_row_is_safe_from_a_forced_cascade() -> None:
+    state = db(prov("p", by=CONFIG), conn("c", "p", protected=True), prof("y", "p", "c"))
+    plan = make_plan(config(), state, force=True)
+    assert [(b.kind, b.name, b.code) for b in plan.blocked] == [
+        (Kind.CONNECTION, "c", "delete.protected")
+    ]
+    assert all(c.name != "c" for c in plan.changes)
+
+
+def test_the_two_step_delete_of_a_protected_row() -> None:
+    state = db(prof("x", "openai", "openai-managed", CONFIG, protected=True))
+    unprotect = config(prof("x", "openai", "openai-managed"))
+    first = make_plan(unprotect, state)
+    assert [(c.name, c.diff) for c in first.changes] == [
+        ("x", (FieldDiff("protected", True, False),))
+    ]
+    second = make_plan(config(), applied(state, first.changes))
+    assert brief(second) == [("delete", "profile", "x", "removed")]
+
+
+def test_a_protected_connection_handed_back_to_backfill_is_not_deleted() -> None:
+    state = db(
+        conn("openai-personal", "openai", by=CONFIG, protected=True),
+        prof("quick", "openai", "openai-personal", CONFIG),
+    )
+    plan = make_plan(config(prof("quick", "openai")), state)
+    assert plan.blocked == ()
+    assert brief(plan) == [("update", "connection", "openai-personal", "backfill")]

@@ -8,6 +8,8 @@ from reconciler.planning import (
     Action,
     Blocked,
     Change,
+    Manager,
+    Ownership,
     Plan,
     Reason,
     Summary,
@@ -50,6 +52,23 @@ def test_applied_leaves_the_input_alone_and_writes_owners() -> None:
     after = applied(state, plan.changes)
     assert "gone" in state.connections and "gone" not in after.connections
     assert after.profiles["a"].managed_by == "config"
+
+
+def test_ownership_is_only_on_an_update_that_moves_the_manager() -> None:
+    external, mine = prov("p"), prov("p", by=CONFIG, owner="team-a")
+    moved = Change(Kind.PROVIDER, "p", Action.UPDATE, Reason.ADOPT, external, mine)
+    assert moved.ownership == Ownership(Manager(None, None), Manager(CONFIG, "team-a"))
+    assert Change(Kind.PROVIDER, "p", Action.CREATE, Reason.DECLARED, None, mine).ownership is None
+    same = prov("p", by=CONFIG)  # NULL is the default owner: no move
+    both = Change(
+        Kind.PROVIDER,
+        "p",
+        Action.UPDATE,
+        Reason.DECLARED,
+        same,
+        prov("p", by=CONFIG, owner="default"),
+    )
+    assert both.ownership is None
 
 
 def _at(code: str, line: int, level: Level = Level.ERROR, path: str = "p") -> Problem:

@@ -95,3 +95,9 @@ def test_an_unforced_cascade_into_a_seed_row_is_refused_as_referenced() -> None:
     )
     plan = make_plan(config(), state)
     assert [(b.name, b.code) for b in plan.blocked] == [("my-ollama", "delete.referenced")]
+
+
+def test_an_admin_protecting_a_canonical_row_is_no_drift() -> None:
+    state = db(prov("openai", "openai", by=SEED, protected=True))
+    plan = make_plan(config(), state)
+    assert (plan.changes, plan.problems) == ((), ())

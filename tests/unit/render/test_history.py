@@ -29,7 +29,9 @@ def _backfilled(index: int, connection: str) -> Change:
 
 
 def _plan(updates: int) -> Plan:
-    created = Connection("openai-personal", "openai", Auth("api_key", "c"), ManagedBy.BACKFILL)
+    created = Connection(
+        "openai-personal", "openai", Auth("api_key", "c"), managed_by=ManagedBy.BACKFILL
+    )
     deleted = Provider("old", "openai", managed_by=ManagedBy.CONFIG)
     return Plan(
         settings=Settings(),

@@ -88,7 +88,9 @@ def test_declared_fields_leave_out_name_nulls_and_defaults_and_escape_interpolat
 
 
 def test_canonical_rows_are_left_out_whoever_owns_them() -> None:
-    edited = Connection("openai-managed", "openai", Auth("api_key", "c"), ManagedBy.CONFIG)
+    edited = Connection(
+        "openai-managed", "openai", Auth("api_key", "c"), managed_by=ManagedBy.CONFIG
+    )
     exported = export_state(state(*SEEDED, edited, Provider("ollama", "ollama")))
     assert exported.document == {"version": 1, "settings": {"inference_mode": "your-own"}}
     assert exported.left_out == {}

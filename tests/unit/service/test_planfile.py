@@ -29,7 +29,8 @@ CONFIG = {
 def saved_document() -> dict[str, Any]:
     plan, state = mixed()
     document = plan_document(plan, context(state))
-    return json.loads(json.dumps({**document, "force": False, "config": CONFIG}))
+    saved = {**document, "force": False, "take_ownership": False, "config": CONFIG}
+    return json.loads(json.dumps(saved))
 
 
 BASE = saved_document()
@@ -98,9 +99,10 @@ def test_any_value_anywhere_is_read_or_refused_never_a_crash(
 def test_an_untouched_plan_file_reads_back(tmp_path: Path) -> None:
     file = tmp_path / "plan.json"
     plan, state = mixed()
-    write_plan_file(str(file), plan_document(plan, context(state)), CONFIG, force=True)
+    document = plan_document(plan, context(state))
+    write_plan_file(str(file), document, CONFIG, force=True, take_ownership=True)
     saved = read_plan_file(str(file))
-    assert saved.force is True
+    assert (saved.force, saved.take_ownership) == (True, True)
     assert saved.config == CONFIG
     assert saved.loaded is not None
     assert list(saved.loaded.desired.profiles) == ["quick"]

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from reconciler.errors import DatabaseError
-from reconciler.store import current_revision, head_revision, open_engine, upgrade
+from reconciler.store import current_revision, head_revision, open_engine, read_state, upgrade
 from reconciler.store.dialects import exact_collation
 from reconciler.store.migrate import HEAD_REVISION, VERSION_TABLE
 from reconciler.store.tables import metadata
@@ -26,6 +26,8 @@ COLUMNS = {
         ("managed_by", True),
         ("created_at", False),
         ("updated_at", False),
+        ("protected", False),
+        ("owner", True),
     ],
     "provider_connections": [
         ("name", False),
@@ -34,6 +36,8 @@ COLUMNS = {
         ("managed_by", True),
         ("created_at", False),
         ("updated_at", False),
+        ("protected", False),
+        ("owner", True),
     ],
     "profiles": [
         ("name", False),
@@ -49,6 +53,8 @@ COLUMNS = {
         ("managed_by", True),
         ("created_at", False),
         ("updated_at", False),
+        ("protected", False),
+        ("owner", True),
     ],
     "reconcile_journal": [
         ("id", False),
@@ -60,6 +66,7 @@ COLUMNS = {
         ("state_after", False),
         ("summary", False),
         ("plan", False),
+        ("owner", False),
     ],
 }
 FOREIGN_KEYS = {
@@ -197,13 +204,95 @@ def test_trailing_spaces_make_another_name_and_references_match_exactly(
         connection.execute(sa.text(insert_profile), {"name": "lost", "provider": "gpu  "})
 
 
-def _at_first_revision(engine: sa.Engine) -> None:
+def _at_revision(engine: sa.Engine, revision: str) -> None:
     from alembic import command
 
     from reconciler.store.migrate import _config
 
     with engine.begin() as connection:
-        command.upgrade(_config(connection), "0001")
+        command.upgrade(_config(connection), revision)
+
+
+def _at_first_revision(engine: sa.Engine) -> None:
+    _at_revision(engine, "0001")
+
+
+_ROWS_AT_0002 = [
+    "INSERT INTO providers (name, type, managed_by) VALUES ('mine', 'openai', 'config'),"
+    " ('ext', 'openai', NULL), ('openai', 'openai', 'seed'), ('filled', 'ollama', 'backfill')",
+    "INSERT INTO provider_connections (name, provider, auth, managed_by) VALUES"
+    """ ('c', 'mine', '{"type": "none"}', 'config'), ('d', 'ext', '{"type": "none"}', NULL)""",
+    "INSERT INTO profiles (name, provider, model, managed_by) VALUES ('p', 'mine', 'm', 'config'),"
+    " ('q', 'ext', 'm', NULL)",
+    "INSERT INTO reconcile_journal (actor, tool_version, config_digest, state_before, state_after,"
+    """ summary, plan) VALUES ('ci', '0.1.0', 'sha256:0', 'sha256:1', 'sha256:2', '{}', '{}')""",
+]
+
+
+def test_upgrading_from_0002_gives_the_config_rows_the_default_owner(engine: sa.Engine) -> None:
+    _at_revision(engine, "0002")
+    with engine.begin() as connection:
+        for statement in _ROWS_AT_0002:
+            connection.execute(sa.text(statement))
+    assert upgrade(engine).before == "0002"
+    with engine.connect() as connection:
+        owners = {
+            (table, name): (owner, bool(protected))
+            for table in ("providers", "provider_connections", "profiles")
+            for name, owner, protected in connection.execute(
+                sa.text(f"SELECT name, owner, protected FROM {table}")
+            )
+        }
+        journal = connection.execute(sa.text("SELECT owner FROM reconcile_journal")).scalars()
+        assert list(journal) == ["default"]
+        state = read_state(connection)
+    assert owners == {
+        ("providers", "mine"): ("default", False),
+        ("providers", "ext"): (None, False),
+        ("providers", "openai"): (None, False),
+        ("providers", "filled"): (None, False),
+        ("provider_connections", "c"): ("default", False),
+        ("provider_connections", "d"): (None, False),
+        ("profiles", "p"): ("default", False),
+        ("profiles", "q"): (None, False),
+    }
+    assert (state.profiles["p"].owner, state.profiles["p"].protected) == ("default", False)
+    test_columns_are_the_same_on_every_backend(engine)
+    test_migrations_match_the_table_definitions(engine)
+
+
+@pytest.mark.mysql
+@pytest.mark.parametrize("backend", ["mysql"], indirect=True)
+def test_a_sharing_upgrade_killed_half_way_is_finished_by_the_next(engine: sa.Engine) -> None:
+    _at_revision(engine, "0002")
+    with engine.begin() as connection:  # what a kill after the first ALTERs leaves: each commits
+        connection.execute(sa.text(_ROWS_AT_0002[0]))
+        connection.execute(
+            sa.text("ALTER TABLE providers ADD COLUMN protected BOOLEAN NOT NULL DEFAULT false")
+        )
+    assert upgrade(engine).after == head_revision()
+    with engine.connect() as connection:
+        mine = connection.execute(sa.text("SELECT owner FROM providers WHERE name = 'mine'"))
+        assert mine.scalar_one() == "default"
+    test_columns_are_the_same_on_every_backend(engine)
+
+
+def test_owners_compare_exactly(migrated: sa.Engine) -> None:
+    insert = (
+        "INSERT INTO providers (name, type, managed_by, owner)"
+        " VALUES (:name, 'openai', 'config', :owner)"
+    )
+    with migrated.begin() as connection:
+        connection.execute(
+            sa.text(insert),
+            [
+                {"name": "a", "owner": "team-a"},
+                {"name": "b", "owner": "team-a "},
+                {"name": "c", "owner": "Team-A"},
+            ],
+        )
+        found = connection.execute(sa.text("SELECT name FROM providers WHERE owner = 'team-a'"))
+        assert list(found.scalars()) == ["a"]
 
 
 @pytest.mark.mysql

@@ -15,13 +15,13 @@ from reconciler.store.types import stored_auth
 
 PROVIDERS = [
     Provider("openai", "openai", managed_by=ManagedBy.SEED),
-    Provider("GPU-BOX", "ollama", "http://gpu:11434", False, None),
-    Provider("gpu-box", "ollama", "http://other:11434", True, ManagedBy.CONFIG),
+    Provider("GPU-BOX", "ollama", "http://gpu:11434", False),
+    Provider("gpu-box", "ollama", "http://other:11434", True, managed_by=ManagedBy.CONFIG),
 ]
 CONNECTIONS = [
-    Connection("openai-managed", "openai", Auth("platform"), ManagedBy.SEED),
+    Connection("openai-managed", "openai", Auth("platform"), managed_by=ManagedBy.SEED),
     Connection("openai-personal", "openai", Auth("api_key", "credential/openai/api_key")),
-    Connection("Legacy_Local", "GPU-BOX", Auth("none"), ManagedBy.BACKFILL),
+    Connection("Legacy_Local", "GPU-BOX", Auth("none"), managed_by=ManagedBy.BACKFILL),
 ]
 PROFILES = [
     Profile("bare", "openai", "gpt-5-mini"),

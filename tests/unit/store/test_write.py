@@ -13,8 +13,8 @@ from reconciler.store import open_engine
 from reconciler.store.write import execute_changes
 
 OPENAI = Provider("openai", "openai", managed_by=ManagedBy.SEED)
-OLD = Connection("old", "openai", Auth("api_key", "vault/old"), ManagedBy.CONFIG)
-NEW = Connection("new", "openai", Auth("api_key", "vault/new"), ManagedBy.BACKFILL)
+OLD = Connection("old", "openai", Auth("api_key", "vault/old"), managed_by=ManagedBy.CONFIG)
+NEW = Connection("new", "openai", Auth("api_key", "vault/new"), managed_by=ManagedBy.BACKFILL)
 
 
 @pytest.fixture
