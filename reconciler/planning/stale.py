@@ -1,8 +1,8 @@
 """Whether a reviewed plan still holds: compare its changes and blocked entries with a fresh plan.
 
 Both plans are compared as plan JSON documents (DESIGN section 9): the ``changes`` with their
-``before`` images, and the ``blocked`` entries. Digests are deliberately not compared, so a row the
-plan does not touch may change in between without making the plan stale.
+``before`` images and ``ownership``, and the ``blocked`` entries. Digests are deliberately not
+compared, so a row the plan does not touch may change in between without making the plan stale.
 """
 
 from __future__ import annotations
@@ -79,6 +79,9 @@ def _describe_change(key: _Key, was: Document | None, now: Document | None) -> s
     if was.get("before") != now.get("before"):
         moved = _fields(was.get("before"), now.get("before"))
         return f"{kind} {name}: the database row changed since the plan was made: {moved}"
+    if (managed := _manager(was)) != (now_managed := _manager(now)):
+        moved = transition(None, managed, now_managed)
+        return f"{kind} {name}: who manages it changed since the plan was made: {moved}"
     return (
         f"{kind} {name}: the change itself differs: {_fields(was.get('after'), now.get('after'))}"
     )
@@ -91,6 +94,11 @@ def _describe_blocked(key: _Key, was: Document | None, now: Document | None) -> 
     if was is None:
         return f"{kind} {name}: {action} is now blocked ({code}): {now.get('message', '')}"
     return f"{kind} {name}: {action} is still blocked ({code}), for other reasons now"
+
+
+def _manager(change: Document) -> Any:
+    """Who managed the row as the change says (``ownership.before``); None when it stays."""
+    return (change.get("ownership") or {}).get("before")
 
 
 def _what(change: Document) -> str:

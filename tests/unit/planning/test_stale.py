@@ -95,3 +95,22 @@ def test_a_change_whose_target_moved_says_so_not_that_the_row_changed() -> None:
     """Same row in the database, another value to write: the change itself differs."""
     (message,) = _messages(_plan(_change("a", "b")), _plan(_change("a", "c")))
     assert message == "profile quick: the change itself differs: model: 'b' -> 'c'"
+
+
+def _adopt(before_owner: str | None, after_owner: str = "team-a") -> dict[str, Any]:
+    adopted = _change("a", "a", "adopt")
+    adopted["ownership"] = {
+        "before": {"managed_by": "config" if before_owner else None, "owner": before_owner},
+        "after": {"managed_by": "config", "owner": after_owner},
+    }
+    return adopted
+
+
+def test_who_manages_the_row_is_compared_too() -> None:
+    """Row images leave out managed_by and owner: a row another owner took in between, with the
+    same fields, still makes the plan stale."""
+    assert stale_problems(_plan(_adopt(None)), _plan(_adopt(None))) == ()
+    assert _messages(_plan(_adopt(None)), _plan(_adopt("team-b"))) == [
+        "profile quick: who manages it changed since the plan was made:"
+        " {managed_by: null, owner: null} -> {managed_by: config, owner: team-b}"
+    ]
