@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from plan_worlds import shuffled, worlds
+from plan_worlds import shared_worlds, shuffled, worlds
 
-from reconciler.model import (
-    DatabaseState,
-    DesiredState,
-)
-from reconciler.planning import Action, Plan, make_plan
+from reconciler.model import DatabaseState, DesiredState, Kind, Row, owner_of
+from reconciler.planning import Action, Plan, Reason, make_plan
+from reconciler.planning.draft import table
 from reconciler.planning.outcome import applied
+
+World = tuple[DesiredState, DatabaseState]
 
 
 def _dangling(state: DatabaseState) -> list[str]:
@@ -25,22 +27,18 @@ def _dangling(state: DatabaseState) -> list[str]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(worlds(), st.booleans(), st.integers())
-def test_the_plan_is_deterministic(
-    world: tuple[DesiredState, DatabaseState], force: bool, seed: int
-) -> None:
+@given(worlds(), st.booleans(), st.booleans(), st.integers())
+def test_the_plan_is_deterministic(world: World, force: bool, take: bool, seed: int) -> None:
     desired, state = world
-    plan = make_plan(desired, state, force=force)
-    assert make_plan(desired, state, force=force) == plan
-    assert make_plan(desired, shuffled(state, seed), force=force) == plan
+    plan = make_plan(desired, state, force=force, take_ownership=take)
+    assert make_plan(desired, state, force=force, take_ownership=take) == plan
+    assert make_plan(desired, shuffled(state, seed), force=force, take_ownership=take) == plan
 
 
 @settings(max_examples=300, deadline=None)
-@given(worlds(), st.booleans())
-def test_the_summary_matches_the_changes(
-    world: tuple[DesiredState, DatabaseState], force: bool
-) -> None:
-    plan = make_plan(*world, force=force)
+@given(worlds(), st.booleans(), st.booleans())
+def test_the_summary_matches_the_changes(world: World, force: bool, take: bool) -> None:
+    plan = make_plan(*world, force=force, take_ownership=take)
     counts = {action: sum(c.action is action for c in plan.changes) for action in Action}
     assert (plan.summary.create, plan.summary.update, plan.summary.delete) == (
         counts[Action.CREATE],
@@ -56,17 +54,91 @@ def _applicable(plan: Plan) -> bool:
 
 
 @settings(max_examples=500, deadline=None)
-@given(worlds(), st.booleans())
+@given(worlds(), st.booleans(), st.booleans())
 def test_applying_then_planning_again_gives_no_change(
-    world: tuple[DesiredState, DatabaseState], force: bool
+    world: World, force: bool, take: bool
 ) -> None:
     desired, state = world
-    plan = make_plan(desired, state, force=force)
+    plan = make_plan(desired, state, force=force, take_ownership=take)
     if not _applicable(plan):
         return
     after = applied(state, plan.changes)
     assert _dangling(after) == []
-    again = make_plan(desired, after, force=force)
+    again = make_plan(desired, after, force=force, take_ownership=take)
     assert again.changes == ()
     assert again.blocked == ()
     assert applied(after, again.changes) == after
+
+
+@settings(max_examples=500, deadline=None)
+@given(worlds(), st.booleans(), st.booleans())
+def test_no_plan_deletes_a_protected_row_or_prunes_another_owners(
+    world: World, force: bool, take: bool
+) -> None:
+    desired, state = world
+    plan = make_plan(desired, state, force=force, take_ownership=take)
+    for change in plan.changes:
+        if change.action is not Action.DELETE:
+            continue
+        assert change.before is not None and not change.before.protected, change
+        if change.reason is Reason.REMOVED:
+            assert owner_of(change.before) == desired.settings.owner, change
+        else:
+            assert owner_of(change.before) in (None, desired.settings.owner), change
+
+
+@settings(max_examples=500, deadline=None)
+@given(worlds(), st.booleans(), st.booleans())
+def test_another_owners_row_changes_only_when_taken(world: World, force: bool, take: bool) -> None:
+    desired, state = world
+    plan = make_plan(desired, state, force=force, take_ownership=take)
+    owner = desired.settings.owner
+    for change in plan.changes:
+        theirs = change.before is not None and owner_of(change.before) not in (None, owner)
+        if theirs:
+            assert take and change.reason is Reason.ADOPT, change
+            assert change.name in table(desired, change.kind), change
+    refused = {(b.kind, b.name) for b in plan.blocked if b.code == "ownership.conflict"}
+    for kind in Kind:
+        for name in table(desired, kind):
+            row = table(state, kind).get(name)
+            conflict = row is not None and owner_of(row) not in (None, owner)
+            conflict = conflict and name not in _canonical(kind)
+            assert ((kind, name) in refused) == (conflict and not take)
+
+
+def _canonical(kind: Kind) -> Any:
+    from reconciler import canonical
+
+    return canonical.rows(kind)
+
+
+def _owned(state: DatabaseState, owner: str) -> dict[tuple[Kind, str], tuple[Any, ...]]:
+    """Every row ``owner`` manages, whole: fields, ``managed_by`` and ``owner``."""
+    rows: dict[tuple[Kind, str], tuple[Any, ...]] = {}
+    for kind in Kind:
+        row: Row
+        for name, row in table(state, kind).items():
+            if owner_of(row) == owner:
+                rows[(kind, name)] = tuple(row)
+    return rows
+
+
+@settings(max_examples=300, deadline=None)
+@given(shared_worlds(), st.booleans())
+def test_two_owners_sharing_a_database_converge_and_never_touch_each_others_rows(
+    world: tuple[DatabaseState, list[DesiredState]], force: bool
+) -> None:
+    state, turns = world
+    for desired in turns:
+        owner = desired.settings.owner
+        other = "team-b" if owner == "team-a" else "team-a"
+        plan = make_plan(desired, state, force=force)
+        if not _applicable(plan):
+            continue
+        after = applied(state, plan.changes)
+        assert _owned(after, other) == _owned(state, other)
+        assert _dangling(after) == []
+        again = make_plan(desired, after, force=force)
+        assert (again.changes, again.blocked) == ((), ())
+        state = after
