@@ -62,7 +62,50 @@ def long() -> tuple[Plan, DatabaseState]:
     return make_plan(config(*rows), state), state
 
 
-SCENARIOS = {"mixed": mixed, "forced": forced, "in-sync": in_sync, "long": long}
+def shared() -> tuple[Plan, DatabaseState]:
+    """Team-a's config in a shared database, with --take-ownership: every way a row changes hands
+    (adopt an external and a backfill row, take team-b's, hand one back) and a protected flag."""
+    desired = config(
+        prov("eu", "anthropic"),
+        prov("gpu", "ollama", protected=True),
+        conn("eu-key", "eu"),
+        prof("bot", "openai"),
+        prof("helper", "openai", "openai-personal", protected=True),
+        owner="team-a",
+    )
+    state = db(
+        prov("eu", "anthropic"),
+        prov("gpu", "ollama", by=CONFIG, owner="team-b"),
+        conn("eu-key", "eu", by=BACKFILL),
+        conn("openai-personal", "openai", by=CONFIG, owner="team-a"),
+        prof("bot", "openai", "openai-personal", CONFIG, owner="team-a"),
+        prof("helper", "openai", "openai-personal", CONFIG, owner="team-a"),
+        prof("theirs", "gemini", by=CONFIG, owner="team-b"),
+    )
+    return make_plan(desired, state, take_ownership=True), state
+
+
+def guarded() -> tuple[Plan, DatabaseState]:
+    """What the sharing guards refuse: another owner's row, a protected row, and a forced
+    cascade into another owner's profile."""
+    desired = config(prov("gpu", "ollama"), owner="team-a")
+    state = db(
+        prov("gpu", "ollama", by=CONFIG, owner="team-b"),
+        prov("old", by=CONFIG, owner="team-a"),
+        prof("keeper", "openai", "openai-managed", CONFIG, owner="team-a", protected=True),
+        prof("theirs", "old", by=CONFIG, owner="team-b"),
+    )
+    return make_plan(desired, state, force=True), state
+
+
+SCENARIOS = {
+    "mixed": mixed,
+    "forced": forced,
+    "in-sync": in_sync,
+    "long": long,
+    "shared": shared,
+    "guarded": guarded,
+}
 
 
 def context(state: DatabaseState) -> PlanContext:
