@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from reconciler.planning import Action, Plan, PlanContext
 from reconciler.render.escape import plain, redacted
-from reconciler.render.json import change_image, diff_images, document_with, plan_document
+from reconciler.render.json import (
+    change_image,
+    diff_images,
+    document_with,
+    ownership_image,
+    plan_document,
+)
 
 if TYPE_CHECKING:
     from reconciler.store.journal import JournalEntry
@@ -23,10 +29,11 @@ COMPACT_FROM = 1_000
 def journal_document(plan: Plan, context: PlanContext) -> dict[str, Any]:
     """The plan as the journal keeps it: `plan_document`, compacted beyond `COMPACT_FROM` changes.
 
-    Compacted, updates that change the same fields from and to the same values are one entry
-    listing their ``names``, with the ``diff`` but without ``before``/``after`` images, which
-    would repeat every unchanged field of every row: a backfill of 100,000 profiles is 60 MB of
-    plan whole and four entries compacted. Creates keep ``after`` and deletes ``before``, the rows
+    Compacted, updates that change the same fields from and to the same values (and move their
+    rows between the same managers) are one entry listing their ``names``, with the ``diff`` (and
+    ``ownership``) but without ``before``/``after`` images, which would repeat every unchanged
+    field of every row: a backfill of 100,000 profiles is 60 MB of plan whole and four entries
+    compacted. Creates keep ``after`` and deletes ``before``, the rows
     they wrote or removed. Entries stay in plan order, a group where its first name was.
     """
     if len(plan.changes) <= COMPACT_FROM:
@@ -37,19 +44,20 @@ def journal_document(plan: Plan, context: PlanContext) -> dict[str, Any]:
         if change.action is not Action.UPDATE:
             images.append(change_image(change))
             continue
-        key = (change.kind, change.reason, change.diff)
+        key = (change.kind, change.reason, change.diff, change.ownership)
         names = groups.get(key)
         if names is None:
             names = groups[key] = []
-            images.append(
-                {
-                    "kind": str(change.kind),
-                    "names": names,
-                    "action": str(change.action),
-                    "reason": str(change.reason),
-                    "diff": diff_images(change),
-                }
-            )
+            group: dict[str, Any] = {
+                "kind": str(change.kind),
+                "names": names,
+                "action": str(change.action),
+                "reason": str(change.reason),
+                "diff": diff_images(change),
+            }
+            if change.ownership is not None:
+                group["ownership"] = ownership_image(change.ownership)
+            images.append(group)
         names.append(redacted(change.name))
     document = document_with(plan, context, images)
     document["changes_compacted"] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reconciler.planning import Blocked, Change, Manager, Plan, PlanContext, Summary
+from reconciler.planning import Blocked, Change, Manager, Ownership, Plan, PlanContext, Summary
 from reconciler.render.escape import json_text, redacted, redacted_data
 from reconciler.render.problems import problem_image
 
@@ -29,16 +29,17 @@ def change_image(change: Change) -> dict[str, Any]:
         "after": redacted_data(change.after.image()) if change.after else None,
         "diff": diff_images(change),
     }
-    ownership = change.ownership
-    if ownership is not None:
-        image["ownership"] = {
-            "before": manager_image(ownership.before),
-            "after": manager_image(ownership.after),
-        }
+    if change.ownership is not None:
+        image["ownership"] = ownership_image(change.ownership)
     return image
 
 
-def manager_image(manager: Manager) -> dict[str, Any]:
+def ownership_image(ownership: Ownership) -> dict[str, Any]:
+    """``{"before": {"managed_by", "owner"}, "after": {…}}``, owners `redacted`."""
+    return {"before": _manager_image(ownership.before), "after": _manager_image(ownership.after)}
+
+
+def _manager_image(manager: Manager) -> dict[str, Any]:
     managed_by = None if manager.managed_by is None else str(manager.managed_by)
     return {"managed_by": managed_by, "owner": redacted_data(manager.owner)}
 

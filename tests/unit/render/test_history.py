@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+
 from plan_scenarios import context
 
 from reconciler.model import (
@@ -15,8 +18,15 @@ from reconciler.model import (
     Settings,
 )
 from reconciler.planning import Action, Change, FieldDiff, Plan, Reason
-from reconciler.render.history import COMPACT_FROM, journal_document
+from reconciler.render.history import (
+    COMPACT_FROM,
+    entry_document,
+    journal_document,
+    render_json,
+    render_text,
+)
 from reconciler.render.json import plan_document
+from reconciler.store.journal import JournalEntry
 
 STATE = DatabaseState()
 
@@ -77,3 +87,42 @@ def test_a_huge_plan_groups_equal_updates_and_keeps_creates_and_deletes_whole() 
             "blocked": 0,
         }
     )
+
+
+def test_a_huge_plan_keeps_each_group_s_ownership() -> None:
+    adopted = [
+        Change(
+            Kind.PROFILE,
+            f"p{i:05d}",
+            Action.UPDATE,
+            Reason.ADOPT,
+            Profile(f"p{i:05d}", "openai", "m"),
+            Profile(f"p{i:05d}", "openai", "m", managed_by=ManagedBy.CONFIG, owner="team-a"),
+        )
+        for i in range(COMPACT_FROM + 1)
+    ]
+    kept = journal_document(Plan(Settings(), tuple(adopted)), context(STATE))
+    (group,) = kept["changes"]
+    assert len(group["names"]) == COMPACT_FROM + 1
+    assert group["ownership"] == {
+        "before": {"managed_by": None, "owner": None},
+        "after": {"managed_by": "config", "owner": "team-a"},
+    }
+
+
+def test_entries_name_the_owner_of_the_config_applied() -> None:
+    entry = JournalEntry(
+        id=7,
+        applied_at=datetime(2027, 1, 10, 12, 0, tzinfo=UTC),
+        actor="deploy",
+        tool_version="0.1.0",
+        config_digest="sha256:" + "a" * 64,
+        state_before="sha256:" + "b" * 64,
+        state_after="sha256:" + "c" * 64,
+        summary={"create": 1, "update": 0, "delete": 0, "blocked": 0},
+        owner="team-\x1b[31ma",
+    )
+    assert entry_document(entry)["owner"] == "team-\x1b[31ma"
+    assert json.loads(render_json([entry]))[0]["owner"] == "team-\x1b[31ma"
+    first = render_text([entry]).splitlines()[0]
+    assert first == "#7  2027-01-10 12:00:00Z  by deploy  owner team-\\x1b[31ma  (reconcile 0.1.0)"

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconciler.errors import Level, Location, Problem
-from reconciler.model import Auth, Connection, Kind, Profile, Provider, Settings
+from reconciler.model import Auth, Connection, Kind, ManagedBy, Profile, Provider, Settings
 from reconciler.planning import Action, Blocked, Change, FieldDiff, Plan, PlanContext, Reason
 from reconciler.render import problems as render_problems
 from reconciler.render.escape import block, fenced, md_code, md_text, plain
@@ -93,7 +93,9 @@ def plans(draw: st.DrawFn) -> Plan:
             Action.UPDATE,
             Reason.ADOPT,
             connection,
-            connection._replace(auth=Auth("api_key", "vault/x")),
+            connection._replace(
+                auth=Auth("api_key", "vault/x"), managed_by=ManagedBy.CONFIG, owner=text[9]
+            ),
             (FieldDiff("auth.credential", text[11], "vault/x"),),
         ),
         Change(Kind.PROFILE, profile.name, Action.CREATE, Reason.DECLARED, None, profile),
@@ -118,6 +120,7 @@ def plans(draw: st.DrawFn) -> Plan:
             ((Kind.PROFILE, text[0]),),
             text[4],
         ),
+        Blocked(Kind.PROFILE, text[0], Action.UPDATE, "ownership.conflict", text[2], owner=text[3]),
     )
     return Plan(Settings(), changes, blocked, (draw(problems()),), force=draw(st.booleans()))
 

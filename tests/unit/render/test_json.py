@@ -5,7 +5,7 @@ import json
 import jsonschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from plan_scenarios import context, mixed
+from plan_scenarios import context, guarded, mixed, shared
 from plan_worlds import shuffled, worlds
 
 from reconciler.model import DatabaseState, DesiredState
@@ -19,15 +19,17 @@ VALIDATOR = jsonschema.Draft202012Validator(load_schema("plan.schema.json"))
 
 
 @settings(max_examples=200, deadline=None)
-@given(worlds(), st.booleans(), st.integers())
+@given(worlds(), st.booleans(), st.booleans(), st.integers())
 def test_every_rendered_plan_follows_the_schema_and_is_byte_identical(
-    world: tuple[DesiredState, DatabaseState], force: bool, seed: int
+    world: tuple[DesiredState, DatabaseState], force: bool, take: bool, seed: int
 ) -> None:
     desired, state = world
-    text = render_json(make_plan(desired, state, force=force), context(state))
+    plan = make_plan(desired, state, force=force, take_ownership=take)
+    text = render_json(plan, context(state))
     VALIDATOR.validate(json.loads(text))
     mixed_up = shuffled(state, seed)
-    assert render_json(make_plan(desired, mixed_up, force=force), context(mixed_up)) == text
+    again = make_plan(desired, mixed_up, force=force, take_ownership=take)
+    assert render_json(again, context(mixed_up)) == text
 
 
 def test_key_order_is_the_documented_one() -> None:
@@ -70,3 +72,40 @@ def test_markdown_starts_with_the_summary_table() -> None:
     lines = render_markdown(plan).splitlines()
     assert lines[2] == "| | create | update | delete |"
     assert "<details>" in render_markdown(plan)
+
+
+def test_ownership_is_on_exactly_the_changes_that_move_a_row() -> None:
+    plan, state = shared()
+    document = json.loads(render_json(plan, context(state)))
+    assert document["settings"]["owner"] == "team-a"
+    moved = {c["name"]: c.get("ownership") for c in document["changes"]}
+    assert moved == {
+        "eu": {
+            "before": {"managed_by": None, "owner": None},
+            "after": {"managed_by": "config", "owner": "team-a"},
+        },
+        "gpu": {
+            "before": {"managed_by": "config", "owner": "team-b"},
+            "after": {"managed_by": "config", "owner": "team-a"},
+        },
+        "eu-key": {
+            "before": {"managed_by": "backfill", "owner": None},
+            "after": {"managed_by": "config", "owner": "team-a"},
+        },
+        "openai-personal": {
+            "before": {"managed_by": "config", "owner": "team-a"},
+            "after": {"managed_by": "backfill", "owner": None},
+        },
+        "helper": None,  # protected: false -> true, no ownership moved
+    }
+    assert all("protected" in c["after"] for c in document["changes"])
+
+
+def test_blocked_entries_carry_the_owner_of_an_ownership_conflict() -> None:
+    plan, state = guarded()
+    blocked = json.loads(render_json(plan, context(state)))["blocked"]
+    assert [(b["name"], b["code"], b["owner"]) for b in blocked] == [
+        ("gpu", "ownership.conflict", "team-b"),
+        ("old", "delete.referenced", None),
+        ("keeper", "delete.protected", None),
+    ]
