@@ -206,7 +206,8 @@ class LockTimeout(DatabaseError):
 
 
 class BlockedError(ReconcileError):
-    """A guard refused the plan (delete.referenced, delete.canonical, backfill.*)."""
+    """A guard refused the plan (delete.referenced, delete.canonical, delete.protected,
+    ownership.conflict, backfill.*)."""
 
     exit_code = 3
 
