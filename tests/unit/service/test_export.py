@@ -142,6 +142,44 @@ def test_a_left_out_row_the_config_owns_is_said_to_be_deleted_by_applying_the_ex
     assert "the row stays in the database as it is" in kept_warning.message
 
 
+def test_an_owners_export_holds_only_that_owners_config_rows() -> None:
+    config = ManagedBy.CONFIG
+    rows = state(
+        *SEEDED,
+        Provider("eu", "anthropic", managed_by=config, owner="team-a", protected=True),
+        Provider("us", "anthropic", managed_by=config, owner="team-b"),
+        Provider("old", "openai", managed_by=config),  # NULL: the default owner's
+        Provider("ext", "openai"),
+        Profile("bot", "anthropic", "m", "anthropic-managed", managed_by=config, owner="team-a"),
+        Profile("Odd Bot", "eu", "m", managed_by=config, owner="team-a"),
+        Profile("Their Bot", "us", "m", managed_by=config, owner="team-b"),
+    )
+    team_a = export_state(rows, "team-a")
+    assert team_a.document == {
+        "version": 1,
+        "settings": {"inference_mode": "managed", "owner": "team-a"},
+        "providers": {"eu": {"type": "anthropic", "protected": True}},
+        "profiles": {
+            "bot": {
+                "provider": "anthropic",
+                "model": "m",
+                "provider_connection": "anthropic-managed",
+            }
+        },
+    }
+    (left_out,) = team_a.warnings()  # team-a's own legacy name, which applying it deletes
+    assert left_out.path == "profiles.Odd Bot" and "applying this export deletes it" in (
+        left_out.message
+    )
+    assert set(export_state(rows, "default").document["providers"]) == {"old"}
+    everything = export_state(rows)
+    assert set(everything.document["providers"]) == {"eu", "us", "old", "ext"}
+    assert "owner" not in everything.document["settings"]
+    # Applied as the default owner, only the default owner's left-out rows are deleted.
+    warned = {w.path: "deletes it" in w.message for w in everything.warnings()}
+    assert warned == {"profiles.Odd Bot": False, "profiles.Their Bot": False}
+
+
 texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=40).filter(
     lambda text: secret_kind(text) is None  # a secret-looking value is an error of its own
 )
@@ -161,6 +199,7 @@ profiles = st.builds(
     system_prompt=st.none() | prose,
     temperature=st.none() | st.floats(0, 2),
     max_tokens=st.none() | st.integers(1, 2**31 - 1),
+    protected=st.booleans(),
 )
 
 

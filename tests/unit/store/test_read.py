@@ -16,12 +16,12 @@ from reconciler.store.types import stored_auth
 PROVIDERS = [
     Provider("openai", "openai", managed_by=ManagedBy.SEED),
     Provider("GPU-BOX", "ollama", "http://gpu:11434", False),
-    Provider("gpu-box", "ollama", "http://other:11434", True, managed_by=ManagedBy.CONFIG),
+    Provider("gpu-box", "ollama", "http://other:11434", True, True, ManagedBy.CONFIG, "Team B"),
 ]
 CONNECTIONS = [
     Connection("openai-managed", "openai", Auth("platform"), managed_by=ManagedBy.SEED),
     Connection("openai-personal", "openai", Auth("api_key", "credential/openai/api_key")),
-    Connection("Legacy_Local", "GPU-BOX", Auth("none"), managed_by=ManagedBy.BACKFILL),
+    Connection("Legacy_Local", "GPU-BOX", Auth("none"), True, ManagedBy.BACKFILL),
 ]
 PROFILES = [
     Profile("bare", "openai", "gpt-5-mini"),
@@ -36,7 +36,9 @@ PROFILES = [
         system_prompt="Be brief. " * 1000,
         temperature=0.7,
         max_tokens=4096,
+        protected=True,
         managed_by=ManagedBy.CONFIG,
+        owner="team-a",
     ),
     Profile("Legacy_Bot", "GPU-BOX", "llama3", "Legacy_Local", temperature=2.0, max_tokens=1),
 ]
@@ -67,6 +69,8 @@ def test_every_field_round_trips(engine: sa.Engine) -> None:
     for expected in (*PROVIDERS, *CONNECTIONS, *PROFILES):
         read = {**state.providers, **state.connections, **state.profiles}[expected.name]
         assert read.managed_by is expected.managed_by, expected.name
+        assert (read.owner, read.protected) == (expected.owner, expected.protected)
+        assert type(read.protected) is bool
     assert isinstance(state.providers["GPU-BOX"].enabled, bool)
     # Profiles come as the driver's own tuples, past Core's type processing: the same types, not
     # just equal values (a Decimal 2 would equal the float 2.0).
@@ -180,6 +184,7 @@ def test_tables_of_another_application_are_an_error(empty_database_url: str) -> 
 def _values(row: Provider | Connection | Profile) -> dict[str, object]:
     values = row.image()
     values["managed_by"] = None if row.managed_by is None else row.managed_by.value
+    values["owner"] = row.owner
     return values
 
 
@@ -212,7 +217,8 @@ def test_stored_auth_refuses_to_guess(stored: object, reason: str) -> None:
 
 
 def _stored(profile: Profile) -> tuple[object, ...]:
-    return (*profile[:-1], None if profile.managed_by is None else profile.managed_by.value)
+    managed_by = None if profile.managed_by is None else profile.managed_by.value
+    return (*profile[:-3], int(profile.protected), managed_by, profile.owner)
 
 
 def test_the_fast_and_the_checked_profile_reads_agree() -> None:
@@ -235,8 +241,12 @@ def test_the_fast_and_the_checked_profile_reads_agree() -> None:
         (8, float("nan")),
         (8, float("-inf")),
         (9, 1.5),
-        (10, "config "),
-        (10, "CONFIG"),
+        (10, "yes"),
+        (10, None),
+        (10, 1.0),
+        (11, "config "),
+        (11, "CONFIG"),
+        (12, b"team-a"),
     ],
 )
 def test_a_value_the_model_cannot_hold_leaves_the_fast_read(index: int, value: object) -> None:
@@ -249,3 +259,14 @@ def test_a_value_the_model_cannot_hold_leaves_the_fast_read(index: int, value: o
     assert [problem.path for problem in problems] == [f"profiles.full.{column}"]
     assert problems[0].code == "state.unreadable"
     assert sorted(read) == ["Legacy_Bot", "bare"]
+
+
+def test_a_protected_flag_the_fast_read_leaves_to_the_checked_one_reads_alike() -> None:
+    """MySQL's BOOLEAN is an integer: any non-zero one is true, row by row as in the fast read."""
+    rows = [_stored(profile) for profile in PROFILES]
+    rows[0] = (*rows[0][:10], 2, *rows[0][11:])
+    assert not read_module._plain_profiles(rows)
+    problems: list[Problem] = []
+    read = read_module._PROFILES.rows(rows, problems)
+    assert problems == []
+    assert read["bare"].protected is True
