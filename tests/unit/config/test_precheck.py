@@ -17,7 +17,7 @@ SCALARS = st.one_of(
     st.just(float("nan")),
     st.sampled_from(["", "x", "openai", "api_key", "platform", "none", "managed", "user"]),
     st.sampled_from(["anthropic", "ollama", "oauth_subscription", "https://x.io", "ftp://x"]),
-    st.sampled_from(["self-hosted", "platform", "your-own", "Bad Name", "c/x"]),
+    st.sampled_from(["self-hosted", "platform", "your-own", "Bad Name", "c/x", "team-a", "a-"]),
     st.sampled_from(["m\0", "a\nb", "\t", "x\x1b[31m", "\x85", "a\u202eb", "\ufeff", "ok\u200d"]),
     st.sampled_from(["http://x\n", "https://x/\0", "https://\u2028"]),
     # Lengths at every limit, of 4-byte (emoji), CJK and ASCII characters.
@@ -29,7 +29,7 @@ FIELDS = st.sampled_from(
     [
         "type", "base_url", "enabled", "provider", "auth", "credential", "model",
         "provider_connection", "label", "description", "system_prompt", "temperature",
-        "max_tokens", "source", "extra",
+        "max_tokens", "source", "protected", "extra",
     ]
 )  # fmt: skip
 VALUES = st.recursive(
@@ -84,7 +84,10 @@ def test_precheck_never_accepts_a_near_valid_item_jsonschema_rejects(
     st.dictionaries(
         st.sampled_from(["version", "settings", "providers", "profiles", "other"]),
         st.one_of(
-            VALUES, st.dictionaries(st.sampled_from(["deployment", "inference_mode", "x"]), SCALARS)
+            VALUES,
+            st.dictionaries(
+                st.sampled_from(["deployment", "inference_mode", "owner", "x"]), SCALARS
+            ),
         ),
         max_size=4,
     )
@@ -98,6 +101,10 @@ def test_precheck_never_accepts_a_top_jsonschema_rejects(document: dict[str, Any
 
 def test_precheck_passes_ordinary_valid_items() -> None:
     check = precheck()
+    assert check.top({"version": 1, "settings": {"owner": "team-a", "inference_mode": "managed"}})
+    assert check.connection({"provider": "openai", "auth": {"type": "none"}, "protected": True})
+    assert check.provider({"type": "openai", "protected": False})
+    assert check.profile({"provider": "openai", "model": "m", "protected": True})
     assert check.profile({"provider": "openai", "model": "m", "temperature": 1, "max_tokens": 5})
     assert check.connection({"provider": "openai", "auth": {"type": "api_key", "credential": "c"}})
     assert check.provider({"type": "ollama", "base_url": "http://localhost:11434"})
