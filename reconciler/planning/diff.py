@@ -9,7 +9,7 @@ from typing import Any
 
 from reconciler import canonical
 from reconciler.errors import shown
-from reconciler.model import DEFAULT_OWNER, Kind, ManagedBy, Profile, Provider, Row
+from reconciler.model import Kind, ManagedBy, Profile, Provider, Row, owner_of
 from reconciler.planning.draft import Draft, table
 from reconciler.planning.plan import Action, Blocked, FieldDiff, Reason
 from reconciler.planning.rows import managed, with_connection
@@ -112,7 +112,7 @@ def declare(draft: Draft) -> None:
                 draft.touch(kind, managed(want, config, owner), Reason.DECLARED)
             elif have.managed_by is not config:
                 draft.touch(kind, managed(want, config, owner), Reason.ADOPT)
-            elif (theirs := DEFAULT_OWNER if have.owner is None else have.owner) != owner:
+            elif (theirs := owner_of(have)) != owner:
                 if draft.take_ownership:
                     draft.touch(kind, managed(want, config, owner), Reason.ADOPT)
                 else:
@@ -121,7 +121,7 @@ def declare(draft: Draft) -> None:
                 draft.touch(kind, managed(want, config, have.owner), Reason.DECLARED)
 
 
-def _conflict(kind: Kind, name: str, theirs: str, owner: str) -> Blocked:
+def _conflict(kind: Kind, name: str, theirs: str | None, owner: str) -> Blocked:
     return Blocked(
         kind,
         name,
@@ -147,7 +147,7 @@ def prune(draft: Draft) -> None:
         for name, have in table(draft.state, kind).items():
             if have.managed_by is not ManagedBy.CONFIG or name in declared:
                 continue
-            if (DEFAULT_OWNER if have.owner is None else have.owner) != owner:
+            if owner_of(have) != owner:
                 continue
             if name in canon:
                 draft.refuse(_canonical_delete(kind, name))

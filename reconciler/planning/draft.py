@@ -124,7 +124,7 @@ class Draft:
 
     def foreign(self, row: Row) -> bool:
         """``row`` is another owner's ``config`` row: never pruned, written or force-deleted."""
-        return row.managed_by is ManagedBy.CONFIG and owner_of(row) != self.owner
+        return owner_of(row) not in (None, self.owner)
 
     def action(self, kind: Kind, name: str) -> Action:
         """What the plan does to ``name``: create when the database lacks it, else update."""
