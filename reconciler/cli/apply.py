@@ -49,7 +49,8 @@ def apply_command(
 
     With -f, plans under the lock and applies that plan (--yes), or shows the plan and asks first
     on a terminal. With PLANFILE (from `reconcile plan --out`), re-plans from the config saved in
-    the file and applies only if nothing it depends on changed since (else exit 4). Each
+    the file and applies only if nothing it depends on changed since (else exit 4), and only to
+    the database it was planned against (its instance id; the URL and user may differ). Each
     successful apply writes one journal entry (`reconcile history`).
 
     \b

@@ -107,6 +107,7 @@ def _document(plan: Plan, context: PlanContext, changes: list[dict[str, Any]]) -
         "format_version": FORMAT_VERSION,
         "tool_version": context.tool_version,
         "database": context.database,
+        "instance_id": context.instance_id,
         "config_digest": context.config_digest,
         "state_digest": context.state_digest,
         "settings": {

@@ -2,8 +2,9 @@
 
 ``apply_config`` applies a config loaded from files (``apply -f … --yes``, or the plan shown
 before asking, only if it still holds); ``apply_saved_plan`` re-plans from the config saved with a
-reviewed plan file and applies only if nothing it depends on changed; both go through
-``apply_plan``, which takes a `DesiredState` built anywhere.
+reviewed plan file and applies only if nothing it depends on changed, to the database it was
+planned against (the same instance id); both go through ``apply_plan``, which takes a
+`DesiredState` built anywhere.
 
 The other consumer of `Plan` (the renderers are the first). Two steps, each under the reconciler
 lock: the schema upgrade (its own transaction, since MySQL commits DDL implicitly), then one
@@ -27,7 +28,6 @@ from reconciler.config import LoadedConfig
 from reconciler.errors import (
     BlockedError,
     ConfigError,
-    DatabaseError,
     Problem,
     ReconcileError,
     SourceMap,
@@ -45,7 +45,7 @@ from reconciler.render.escape import plain
 from reconciler.render.json import journal_document, plan_document, summary_image
 from reconciler.service.planfile import SavedPlan, check_saved_config, in_config
 from reconciler.store import (
-    database_identity,
+    connected,
     owned_engine,
     read_state,
     redact,
@@ -53,6 +53,7 @@ from reconciler.store import (
     translated,
     upgrade,
 )
+from reconciler.store.instance import instance_id
 from reconciler.store.journal import NewEntry, write_entry
 from reconciler.store.lock import DEFAULT_TIMEOUT, locked_transaction
 from reconciler.store.tables import ACTOR_LENGTH
@@ -139,7 +140,9 @@ def _apply(
     state = read_state(connection)
     plan = make_plan(desired, state, force=options.force, sources=sources or SourceMap())
     before = state_digest(state)
-    context = PlanContext(redact(connection.engine.url), config_digest, before)
+    context = PlanContext(
+        redact(connection.engine.url), config_digest, before, instance_id(connection)
+    )
     _refuse(plan, context, reviewed)
     execute_changes(connection, plan.changes, options.progress)
     after = state_digest(applied(state, plan.changes))
@@ -245,7 +248,7 @@ def apply_saved_plan(
         message = f"{saved.path}: the saved config has {len(errors)} error(s); nothing was applied"
         raise ConfigError(message, errors)
     url = resolve_url(database_url)
-    _require_same_database(saved, url)
+    _require_same_instance(saved, url)
     base = options or ApplyOptions()
     forced = ApplyOptions(saved.force, base.actor, base.lock_timeout, base.progress)
     try:
@@ -261,18 +264,33 @@ def apply_saved_plan(
         raise ConfigError(error.message, map(in_config, error.problems)) from error
 
 
-def _require_same_database(saved: SavedPlan, url: str) -> None:
-    """A reviewed plan applies only to the database it was made against (whatever the user)."""
-    planned_on = saved.document.get("database")
-    target = database_identity(url)
-    try:
-        if isinstance(planned_on, str) and database_identity(planned_on) == target:
-            return
-    except DatabaseError:  # the file records no URL we can read: not this database, then
-        pass
-    where = planned_on if isinstance(planned_on, str) else "no database it records"
+def _require_same_instance(saved: SavedPlan, url: str) -> None:
+    """A reviewed plan applies only to the database it was planned against: the one whose
+    instance id it records, reached by whatever URL and user (a plan made on a read-only replica
+    applies to the primary). A plan of a database without an id (no reconciler schema yet, or
+    one older than revision 0003) applies only to a database without one either.
+
+    Read before the lock, without writing (a missing SQLite file is not created): an id never
+    changes once stored, and one stored in between (by the first upgrade) is that same
+    database's, so nothing the lock would hold off can change the answer.
+    """
+    planned = saved.document.get("instance_id")
+    with connected(url, read_only=True) as connection:
+        target = instance_id(connection)
+    if planned == target:
+        return
+    shown = saved.document.get("database")
+    where = f" ({shown})" if isinstance(shown, str) else ""
+    planned_on = (
+        f"instance {planned}{where}" if planned else f"a database without an instance id{where}"
+    )
+    found = (
+        f"is instance {target}"
+        if target
+        else "has no instance id (no reconciler schema yet, or an older one)"
+    )
     message = (
-        f"{saved.path} was planned against {where}, not {redact(url)}: refusing to apply it"
-        " to another database (pass --database-url, or plan again against this one)"
+        f"{saved.path} was planned against {planned_on}, but {redact(url)} {found}: refusing to"
+        " apply it to another database (pass --database-url, or plan again against this one)"
     )
     raise ReconcileError(message, [Problem("plan.database", message)])

@@ -82,24 +82,6 @@ def _require_sqlite_path(url: URL) -> None:
         )
 
 
-_DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
-
-
-def database_identity(url: str | URL) -> tuple[str, str, int | None, str]:
-    """What names a database: backend, host, port and database (or SQLite file), not the user.
-
-    A plan may run as a read-only user and its apply as another: both reach the same database.
-    """
-    parsed = parse_url(url)
-    backend = parsed.get_backend_name()
-    host = (parsed.host or "").lower()
-    port = parsed.port or _DEFAULT_PORTS.get(backend)
-    database = parsed.database or ""
-    if backend == "sqlite":
-        database = os.path.normpath(database)
-    return (backend, host, port, database)
-
-
 @contextmanager
 def connected(
     url: str, *, read_only: bool = False, must_exist: bool = False
