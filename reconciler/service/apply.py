@@ -3,8 +3,8 @@
 ``apply_config`` applies a config loaded from files (``apply -f … --yes``, or the plan shown
 before asking, only if it still holds); ``apply_saved_plan`` re-plans from the config saved with a
 reviewed plan file and applies only if nothing it depends on changed, to the database it was
-planned against (the same instance id); both go through ``apply_plan``, which takes a
-`DesiredState` built anywhere.
+planned against (the same instance id), and recognises a plan file applied a second time; both
+go through ``apply_plan``, which takes a `DesiredState` built anywhere.
 
 The other consumer of `Plan` (the renderers are the first). Two steps, each under the reconciler
 lock: the schema upgrade (its own transaction, since MySQL commits DDL implicitly), then one
@@ -38,7 +38,7 @@ from reconciler.errors import (
 from reconciler.gc_pause import gc_paused
 from reconciler.model import DesiredState
 from reconciler.planning import Plan, PlanContext, make_plan
-from reconciler.planning.digest import config_digest, digest, state_digest
+from reconciler.planning.digest import config_digest, digest, plan_digest, state_digest
 from reconciler.planning.outcome import applied
 from reconciler.planning.stale import stale_problems
 from reconciler.render.escape import plain
@@ -54,7 +54,7 @@ from reconciler.store import (
     upgrade,
 )
 from reconciler.store.instance import instance_id
-from reconciler.store.journal import NewEntry, write_entry
+from reconciler.store.journal import NewEntry, read_entries, write_entry
 from reconciler.store.lock import DEFAULT_TIMEOUT, locked_transaction
 from reconciler.store.tables import ACTOR_LENGTH
 from reconciler.store.write import Progress, execute_changes
@@ -71,6 +71,8 @@ class Reviewed:
     """
 
     document: Mapping[str, Any]
+    saved: bool = False
+    """A plan file: applied again once it took effect (`_already_applied`), it writes nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +87,18 @@ class ApplyOptions:
 
 @dataclass(frozen=True, slots=True)
 class Applied:
-    """What an apply did: the plan it executed and the state digests its journal row chains."""
+    """What an apply did: the plan it executed and the state digests its journal row chains.
+
+    ``already_applied``: a plan file applied again, found to be what the journal entry
+    ``journal_id`` applied, with nothing left to do; nothing was written.
+    """
 
     plan: Plan
     context: PlanContext
     journal_id: int
     state_before: str
     state_after: str
+    already_applied: bool = False
 
     @property
     def document(self) -> dict[str, Any]:
@@ -143,9 +150,17 @@ def _apply(
     context = PlanContext(
         redact(connection.engine.url), config_digest, before, instance_id(connection)
     )
+    reviewed_digest = None if reviewed is None else plan_digest(reviewed.document)
+    if reviewed is not None and reviewed.saved:
+        entry = _already_applied(connection, plan, reviewed_digest)
+        if entry is not None:
+            return Applied(plan, context, entry, before, before, already_applied=True)
     _refuse(plan, context, reviewed)
     execute_changes(connection, plan.changes, options.progress)
     after = state_digest(applied(state, plan.changes))
+    journaled = journal_document(plan, context)
+    if reviewed_digest is not None:
+        journaled["plan_digest"] = reviewed_digest
     journal_id = write_entry(
         connection,
         NewEntry(
@@ -155,10 +170,24 @@ def _apply(
             state_before=before,
             state_after=after,
             summary=summary_image(plan.summary),
-            plan=journal_document(plan, context),
+            plan=journaled,
         ),
     )
     return Applied(plan, context, journal_id, before, after)
+
+
+def _already_applied(connection: Connection, plan: Plan, reviewed_digest: str | None) -> int | None:
+    """The id of the last journal entry, when it applied the reviewed plan (the same
+    `plan_digest`: the same config and changes) and ``plan``, made now, has nothing left to do.
+
+    The journal records ``plan_digest`` in the plan of every apply of a reviewed plan.
+    """
+    if plan.changes or plan.blocked or plan.has_errors:
+        return None
+    entries = read_entries(connection, limit=1, with_plan=True)
+    if not entries or not isinstance(entries[0].plan, Mapping):
+        return None
+    return entries[0].id if entries[0].plan.get("plan_digest") == reviewed_digest else None
 
 
 def _refuse(plan: Plan, context: PlanContext, reviewed: Reviewed | None) -> None:
@@ -258,7 +287,7 @@ def apply_saved_plan(
             config_digest=digest(saved.config),
             sources=config.sources,
             options=forced,
-            reviewed=Reviewed(saved.document),
+            reviewed=Reviewed(saved.document, saved=True),
         )
     except ConfigError as error:  # problems against the database, in the saved config
         raise ConfigError(error.message, map(in_config, error.problems)) from error

@@ -1,5 +1,6 @@
 """``reconcile apply PLANFILE`` applies to the database it was planned against, named by its
-instance id whatever the URL (spellings, a read-only user, a replica)."""
+instance id whatever the URL (spellings, a read-only user, a replica), and a plan file applied a
+second time is recognised: exit 0, the entry named, nothing written."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
 from database_servers import DatabaseServer, SqliteFiles
@@ -188,3 +190,109 @@ def test_a_tampered_instance_id_is_another_database(database_url: str, tmp_path:
     assert "was planned against instance elsewhere" in result.output
     assert "\x1b" not in result.output
     assert journal(database_url) == []
+
+
+def test_a_plan_file_applied_again_is_recognised_and_writes_nothing(
+    database_url: str, tmp_path: Path
+) -> None:
+    plan = save_plan(tmp_path, database_url)
+    assert apply(plan, database_url).exit_code == 0
+    (entry,) = journal(database_url)
+    before = snapshot(database_url)
+    again = apply(plan, database_url)
+    assert again.exit_code == 0, again.output
+    assert f"already applied as journal entry #{entry['id']}" in again.output
+    assert "nothing was written" in again.output
+    assert snapshot(database_url) == before
+
+
+def test_a_row_outside_the_plan_changed_since_it_was_applied_keeps_it_recognised(
+    database_url: str, tmp_path: Path
+) -> None:
+    plan = save_plan(tmp_path, database_url)
+    assert apply(plan, database_url).exit_code == 0
+    execute(database_url, "INSERT INTO providers (name, type) VALUES ('side', 'ollama')")
+    again = apply(plan, database_url)
+    assert again.exit_code == 0, again.output
+    assert "already applied as journal entry" in again.output
+    assert len(journal(database_url)) == 1
+
+
+def test_the_same_plan_made_twice_is_one_plan(database_url: str, tmp_path: Path) -> None:
+    """What "the same plan" means: the same config and the same changes (``before`` images
+    included); the digest of rows it does not touch may differ."""
+    first = save_plan(tmp_path, database_url, name="first.json")
+    execute(database_url, "INSERT INTO providers (name, type) VALUES ('side', 'ollama')")
+    second = save_plan(tmp_path, database_url, name="second.json")
+    assert (
+        json.loads(first.read_text())["state_digest"]
+        != json.loads(second.read_text())["state_digest"]
+    )
+    assert apply(first, database_url).exit_code == 0
+    again = apply(second, database_url)
+    assert again.exit_code == 0, again.output
+    assert "already applied as journal entry" in again.output
+    assert len(journal(database_url)) == 1
+
+
+@pytest.mark.parametrize(
+    "meanwhile",
+    ["edit-a-row-it-wrote", "apply-another-config", "apply-the-config-with-f"],
+)
+def test_a_plan_file_is_not_taken_for_applied_unless_the_last_entry_applied_it(
+    database_url: str, tmp_path: Path, meanwhile: str
+) -> None:
+    plan = save_plan(tmp_path, database_url)
+    if meanwhile == "apply-the-config-with-f":  # its entry records no reviewed plan
+        config = tmp_path / "same.yaml"
+        config.write_text(CONFIG, encoding="utf-8")
+        assert (
+            reconcile("apply", "-f", str(config), "--yes", "--database-url", database_url).exit_code
+            == 0
+        )
+    else:
+        assert apply(plan, database_url).exit_code == 0
+    if meanwhile == "edit-a-row-it-wrote":
+        execute(database_url, "UPDATE profiles SET model = 'edited' WHERE name = 'quick'")
+    elif meanwhile == "apply-another-config":
+        other = tmp_path / "other.yaml"
+        other.write_text(CONFIG.replace("gpt-5-mini", "gpt-5"), encoding="utf-8")
+        result = reconcile("apply", "-f", str(other), "--yes", "--database-url", database_url)
+        assert result.exit_code == 0, result.output
+    entries = len(journal(database_url))
+    again = apply(plan, database_url)
+    assert again.exit_code == 4, again.output
+    assert "plan.stale" in again.output
+    assert len(journal(database_url)) == entries
+
+
+def test_a_plan_without_changes_applied_again_writes_no_second_entry(
+    database_url: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "first.yaml"
+    config.write_text(CONFIG, encoding="utf-8")
+    assert (
+        reconcile("apply", "-f", str(config), "--yes", "--database-url", database_url).exit_code
+        == 0
+    )
+    plan = save_plan(tmp_path, database_url)  # nothing to do
+    first = apply(plan, database_url)
+    assert first.exit_code == 0, first.output
+    assert "No changes" in first.output
+    assert len(journal(database_url)) == 2
+    again = apply(plan, database_url)
+    assert again.exit_code == 0, again.output
+    assert "already applied as journal entry" in again.output
+    assert len(journal(database_url)) == 2
+
+
+def test_the_journal_records_the_digest_of_the_plan_it_applied(
+    database_url: str, tmp_path: Path
+) -> None:
+    from reconciler.planning.digest import plan_digest
+
+    plan = save_plan(tmp_path, database_url)
+    assert apply(plan, database_url).exit_code == 0
+    (entry,) = journal(database_url)
+    assert entry["plan"]["plan_digest"] == plan_digest(json.loads(plan.read_text()))
+    assert entry["plan"]["instance_id"] == instance_of(plan)
