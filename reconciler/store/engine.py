@@ -73,21 +73,6 @@ def _require_sqlite_path(url: URL) -> None:
         )
 
 
-def database_identity(url: str | URL) -> tuple[str, str, int | None, str]:
-    """What names a database: backend, host, port and database (or SQLite file), not the user.
-
-    A plan may run as a read-only user and its apply as another: both reach the same database.
-    """
-    parsed = parse_url(url)
-    dialect = dialect_of(parsed)
-    host = (parsed.host or "").lower()
-    port = parsed.port or dialect.port
-    database = parsed.database or ""
-    if dialect.is_file:
-        database = os.path.normpath(database)
-    return (dialect.name, host, port, database)
-
-
 @contextmanager
 def connected(
     url: str, *, read_only: bool = False, must_exist: bool = False

@@ -346,7 +346,7 @@ def test_errors_come_before_staleness_and_staleness_before_guards(
     tmp_path: Path, referenced: str
 ) -> None:
     config = load(tmp_path, with_model("claude-2"))
-    stale = Reviewed({"changes": [], "blocked": []})
+    stale = Reviewed({"config_digest": "sha256:0", "changes": [], "blocked": []})
     with pytest.raises(StaleError):  # the plan is blocked too
         apply_config(config, referenced, ACTOR, reviewed=stale)
     broken = load(tmp_path, with_model("claude-2") + "    provider_connection: nowhere\n")
@@ -404,12 +404,14 @@ def test_a_stale_saved_plan_is_refused_and_nothing_is_written(
 def test_a_saved_plan_is_refused_on_another_database_which_is_not_even_opened(
     tmp_path: Path, sqlite_url: str
 ) -> None:
+    apply_config(load(tmp_path), sqlite_url, ACTOR)  # the database gets its instance id
     saved = saved_plan(tmp_path, sqlite_url)
     other = tmp_path / "other.db"
     with pytest.raises(ReconcileError) as raised:
         apply_saved_plan(saved, f"sqlite:///{other}", ACTOR)
     assert [p.code for p in raised.value.problems] == ["plan.database"]
-    assert f"was planned against {sqlite_url}" in raised.value.message
+    assert f"({sqlite_url})" in raised.value.message
+    assert "has no instance id" in raised.value.message
     assert not other.exists()
 
 
