@@ -14,6 +14,7 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from sqlalchemy import URL, Connection, Engine, event, exc
 
+from reconciler._version import DISTRIBUTION
 from reconciler.errors import DatabaseError
 from reconciler.store.failures import redact, scrub, splits_password, translated
 
@@ -165,7 +166,7 @@ def _create(url: URL, connect_args: dict[str, Any]) -> Engine:
         backend = url.get_backend_name()
         raise DatabaseError(
             f"the {backend} driver is not installed ({error.name or error}):"
-            f" pip install 'reconciler[{_EXTRAS.get(backend, backend)}]'"
+            f" pip install '{DISTRIBUTION}[{_EXTRAS.get(backend, backend)}]'"
         ) from error
     except exc.NoSuchModuleError as error:
         raise DatabaseError(
