@@ -14,6 +14,7 @@ from reconciler.cli.options import config_paths_option
 from reconciler.config import DEFAULT_PATHS, load_config
 from reconciler.config.sniff import declares_config
 from reconciler.render import problems as render
+from reconciler.render.sarif import sarif
 
 
 @cli.command("validate")
@@ -22,10 +23,11 @@ from reconciler.render import problems as render
 @click.option(
     "--format",
     "output",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(["text", "json", "github", "sarif"]),
     default="text",
     show_default=True,
-    help="text: file:line:column lines; json: one document; github: Actions annotations.",
+    help="text: file:line:column lines; json: one document; github: Actions annotations;"
+    " sarif: SARIF 2.1.0, for code scanning.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option(
@@ -50,6 +52,7 @@ def validate_command(
       reconcile validate -f reconcile.yaml
       reconcile validate -f base.yaml -f config.d/ --strict
       reconcile validate -f config.d/ --format github   # in a GitHub Actions step
+      reconcile validate -f config.d/ --format sarif > reconcile.sarif  # code scanning
       reconcile validate --only-configs deploy/*.yaml   # what the pre-commit hook runs
     """
     loaded = [load_config(config) for config in _configs(files, paths, only_configs)]
@@ -60,6 +63,8 @@ def validate_command(
         click.echo(render.validation_json(problems, valid=ok), nl=False)
     elif output == "github":
         click.echo(render.github(problems), nl=False)
+    elif output == "sarif":
+        click.echo(sarif(problems), nl=False)
     else:
         colour = render.use_colour(sys.stdout.isatty(), os.environ)
         click.echo(render.text(problems, colour=colour), nl=False)

@@ -220,7 +220,7 @@ def test_pre_commit_hook_definition() -> None:
     ("arguments", "problem"),
     [
         (["validate", "--formats", "github"], "reconcile validate has no option --formats"),
-        (["validate", "--format", "sarif"], "reconcile validate --format 'sarif' is not one of"),
+        (["validate", "--format", "junit"], "reconcile validate --format 'junit' is not one of"),
         (["validate", "--strict=yes"], "reconcile validate --strict takes no value"),
         (["completion", "bash", "zsh"], "reconcile completion takes 1 positional arguments"),
         (["valdiate"], "reconcile has no command 'valdiate'"),

@@ -13,11 +13,13 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sarif_schema import sarif_errors
 
 from reconciler.errors import Level, Location, Problem
 from reconciler.model import Auth, Connection, Kind, Profile, Provider, Settings
 from reconciler.planning import Action, Blocked, Change, FieldDiff, Plan, PlanContext, Reason
 from reconciler.render import problems as render_problems
+from reconciler.render import sarif as render_sarif
 from reconciler.render.escape import block, fenced, md_code, md_text, plain
 from reconciler.render.json import journal_document, render_json
 from reconciler.render.markdown import render_markdown
@@ -180,6 +182,14 @@ def test_problem_formats_stay_framed(listed: list[Problem]) -> None:
     assert not BIDI.search(validation)
     assert SECRET not in validation
     assert len(json.loads(validation)["problems"]) == len(listed)
+    log = render_sarif.sarif(listed)
+    assert_no_forged_command(log)
+    assert not BIDI.search(log)
+    assert SECRET not in log
+    assert sarif_errors(json.loads(log)) == []
+    results = json.loads(log)["runs"][0]["results"]
+    assert [r["ruleId"] for r in results] == [p.code for p in listed]
+    assert not any(re.search(r"[\x00-\x1f]", r["message"]["text"]) for r in results)
 
 
 def test_plain_escapes_controls_bidi_and_redacts() -> None:
