@@ -1,6 +1,7 @@
 """What the action tells people: one markdown report per run, for the job summary and the pull
 request comment. A heading line (command, verdict, exit code, commit, run), what to do next, the
-plan (plan) and, when the command failed, its error lines in a fence no line can close."""
+plan (plan, with its problems when it failed) and, when the command failed without saying why
+in markdown, its error lines in a fence no line can close."""
 
 from __future__ import annotations
 
@@ -97,8 +98,9 @@ def report(command: str, plan_file: str, outcome: Outcome, run: Run, *, changed:
         parts.append("\n".join(fenced(outcome.stdout.strip("\n").splitlines()[-1:])))
     elif command == "validate" and outcome.stdout.strip():
         parts.append(_annotation_count(outcome.stdout))
-    blocked_plan = command == "plan" and outcome.status == 3  # the plan itself shows why
-    if outcome.status not in SUCCESS[command] and not blocked_plan and outcome.stderr.strip():
+    # A plan that printed markdown shows its problems or blocked entries there already.
+    planned = command == "plan" and outcome.stdout.strip()
+    if outcome.status not in SUCCESS[command] and not planned and outcome.stderr.strip():
         parts.append(error_lines(outcome.stderr, run))
     return "\n\n".join(part for part in parts if part) + "\n"
 

@@ -310,8 +310,8 @@ def test_plan_of_an_invalid_config_keeps_the_problems_in_the_comment(work: Works
     assert not (work.root / "plan.json").exists()
     (comment,) = work.comments()
     assert "**failed** (exit 1)" in comment and "No plan was made" in comment
-    assert "[schema.additionalProperties]" in comment and "did you mean 'model'" in comment
-    assert "error: the config has 2 error(s); nothing was planned" in comment
+    assert "did you mean 'model'" in comment
+    assert comment.count("[schema.additionalProperties]") == 1  # the plan's Problems, once
 
 
 @needs_max_chars
