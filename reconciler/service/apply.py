@@ -313,7 +313,9 @@ def _require_same_instance(saved: SavedPlan, url: str) -> None:
     shown = saved.document.get("database")
     where = f" ({shown})" if isinstance(shown, str) else ""
     planned_on = (
-        f"instance {planned}{where}" if planned else f"a database without an instance id{where}"
+        f"instance {planned}{where}"
+        if planned
+        else f"a database without an instance id{where}, before its first `reconcile db upgrade`"
     )
     found = (
         f"is instance {target}"

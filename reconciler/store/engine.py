@@ -14,6 +14,7 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from sqlalchemy import URL, Connection, Engine, event, exc
 
+from reconciler._version import DISTRIBUTION
 from reconciler.errors import DatabaseError
 from reconciler.store.dialects import DIALECTS, Dialect, dialect_of
 from reconciler.store.failures import redact, scrub, splits_password, translated
@@ -137,7 +138,7 @@ def _create(url: URL, connect_args: dict[str, Any]) -> Engine:
         dialect = dialect_of(url)
         raise DatabaseError(
             f"the {dialect.name} driver is not installed ({error.name or error}):"
-            f" pip install 'reconciler[{dialect.extra or dialect.name}]'"
+            f" pip install '{DISTRIBUTION}[{dialect.extra or dialect.name}]'"
         ) from error
     except exc.NoSuchModuleError as error:
         raise DatabaseError(

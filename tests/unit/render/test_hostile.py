@@ -17,12 +17,14 @@ from datetime import UTC, datetime
 from exposition import parse_exposition
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sarif_schema import sarif_errors
 
 from reconciler.errors import Level, Location, Problem
 from reconciler.model import Auth, Connection, Kind, Profile, Provider, Settings
 from reconciler.planning import Action, Blocked, Change, FieldDiff, Plan, PlanContext, Reason
 from reconciler.planning.drift import Drift, LastApply
 from reconciler.render import problems as render_problems
+from reconciler.render import sarif as render_sarif
 from reconciler.render.escape import block, fenced, md_code, md_text, plain
 from reconciler.render.history import journal_document
 from reconciler.render.json import render_json
@@ -222,6 +224,14 @@ def test_problem_formats_stay_framed(listed: list[Problem]) -> None:
     assert not BIDI.search(validation)
     assert SECRET not in validation
     assert len(json.loads(validation)["problems"]) == len(listed)
+    log = render_sarif.sarif(listed)
+    assert_no_forged_command(log)
+    assert not BIDI.search(log)
+    assert SECRET not in log
+    assert sarif_errors(json.loads(log)) == []
+    results = json.loads(log)["runs"][0]["results"]
+    assert [r["ruleId"] for r in results] == [p.code for p in listed]
+    assert not any(re.search(r"[\x00-\x1f]", r["message"]["text"]) for r in results)
 
 
 def test_plain_escapes_controls_bidi_and_redacts() -> None:
