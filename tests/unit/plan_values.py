@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from reconciler import canonical
@@ -10,6 +11,7 @@ from reconciler.model import (
     Connection,
     DatabaseState,
     DesiredState,
+    Kind,
     ManagedBy,
     Profile,
     Provider,
@@ -57,8 +59,14 @@ def _split(rows: tuple[Row, ...]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def config(*rows: Row, mode: str | None = None, deployment: str | None = None) -> DesiredState:
-    return DesiredState(Settings(deployment, mode), **_split(rows))
+def config(
+    *rows: Row,
+    mode: str | None = None,
+    deployment: str | None = None,
+    ignore: Mapping[Kind, tuple[str, ...]] | None = None,
+) -> DesiredState:
+    ignored = frozenset((kind, name) for kind, names in (ignore or {}).items() for name in names)
+    return DesiredState(Settings(deployment, mode, ignored), **_split(rows))
 
 
 def db(*rows: Row, seeded: bool = True) -> DatabaseState:
