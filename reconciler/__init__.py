@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from reconciler.config import LoadedConfig, load_config
+    from reconciler.planning import Limits
     from reconciler.service.apply import (
         Applied,
         ApplyOptions,
@@ -30,6 +31,7 @@ from reconciler._version import __version__
 _LAZY = {
     "LoadedConfig": "reconciler.config",
     "load_config": "reconciler.config",
+    "Limits": "reconciler.planning",
     "Applied": "reconciler.service.apply",
     "ApplyOptions": "reconciler.service.apply",
     "apply_plan": "reconciler.service.apply",
@@ -50,6 +52,7 @@ _LAZY = {
 __all__ = [
     "Applied",
     "ApplyOptions",
+    "Limits",
     "LoadedConfig",
     "Planned",
     "__version__",

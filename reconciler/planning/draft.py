@@ -114,7 +114,7 @@ class Draft:
 
     def refuse(self, blocked: Blocked) -> None:
         self.blocked.append(blocked)
-        if blocked.action is not Action.DELETE:
+        if blocked.action is not Action.DELETE and blocked.kind is not None and blocked.name:
             self.refused.add((blocked.kind, blocked.name))
 
     def action(self, kind: Kind, name: str) -> Action:

@@ -18,12 +18,14 @@ from reconciler.model import (
     Row,
     Settings,
 )
-from reconciler.planning import Change, Plan, make_plan
+from reconciler.planning import NO_LIMITS, Change, Limits, Plan, make_plan
 from reconciler.planning.outcome import applied
 
 CONFIG = ManagedBy.CONFIG
 SEED = ManagedBy.SEED
 BACKFILL = ManagedBy.BACKFILL
+ALLOW_EMPTY = Limits(allow_empty=True)
+"""For plans that empty a kind on purpose, to test another rule than ``delete.all``."""
 
 
 def prov(name: str, type: str = "openai", by: ManagedBy | None = None, **kw: Any) -> Provider:
@@ -83,10 +85,12 @@ def brief(plan: Plan) -> list[tuple[str, str, str, str]]:
     return [(c.action, c.kind, c.name, c.reason) for c in plan.changes]
 
 
-def converges(desired: DesiredState, state: DatabaseState, *, force: bool = False) -> bool:
+def converges(
+    desired: DesiredState, state: DatabaseState, *, force: bool = False, limits: Limits = NO_LIMITS
+) -> bool:
     """Applying the plan, then planning again, gives no change."""
-    first = make_plan(desired, state, force=force)
-    again = make_plan(desired, applied(state, first.changes), force=force)
+    first = make_plan(desired, state, force=force, limits=limits)
+    again = make_plan(desired, applied(state, first.changes), force=force, limits=limits)
     return again.changes == () and again.blocked == ()
 
 
