@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from reconciler.config import LoadedConfig, load_config
+    from reconciler.planning import Limits
     from reconciler.planning.drift import Drift
     from reconciler.service.apply import (
         Applied,
@@ -32,6 +33,7 @@ from reconciler._version import __version__
 _LAZY = {
     "LoadedConfig": "reconciler.config",
     "load_config": "reconciler.config",
+    "Limits": "reconciler.planning",
     "Applied": "reconciler.service.apply",
     "ApplyOptions": "reconciler.service.apply",
     "apply_plan": "reconciler.service.apply",
@@ -55,6 +57,7 @@ __all__ = [
     "Applied",
     "ApplyOptions",
     "Drift",
+    "Limits",
     "LoadedConfig",
     "Planned",
     "__version__",

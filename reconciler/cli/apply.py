@@ -12,6 +12,7 @@ from reconciler.cli.app import EXIT_OK, cli
 from reconciler.cli.options import (
     config_paths_option,
     database_url_option,
+    delete_limit_options,
     lock_timeout_option,
 )
 from reconciler.cli.progress import progress_line
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 @config_paths_option()
 @database_url_option()
 @click.option("--force", is_flag=True, help="Delete referenced rows and show the consequences.")
+@delete_limit_options()
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking (deploy pipelines).")
 @lock_timeout_option()
 @click.option(
@@ -41,6 +43,8 @@ def apply_command(
     paths: tuple[str, ...],
     database_url: str | None,
     force: bool,
+    max_deletes: int | None,
+    allow_empty: bool,
     yes: bool,
     lock_timeout: float,
     actor: str | None,
@@ -59,22 +63,29 @@ def apply_command(
       reconcile apply -f reconcile.yaml --yes --database-url postgresql://app@db/prod
       reconcile plan -f config/ --out plan.json && reconcile apply plan.json
       RECONCILE_ACTOR=deploy-42 reconcile apply -f config/ --yes --lock-timeout 300
+      reconcile apply -f config/ --yes --max-deletes 10   # blocked (exit 3) beyond 10 deletes
     """
     # Imported here: SQLAlchemy and Alembic load only for commands that use a database.
+    from reconciler.planning import NO_LIMITS, Limits
     from reconciler.service.apply import ApplyOptions, apply_config, apply_saved_plan
     from reconciler.service.planfile import read_plan_file
 
+    limits = Limits(max_deletes, allow_empty)
     options = ApplyOptions(
-        force=force, actor=actor, lock_timeout=lock_timeout, progress=progress_line()
+        force=force,
+        actor=actor,
+        lock_timeout=lock_timeout,
+        progress=progress_line(),
+        limits=limits,
     )
     try:
         if planfile is not None:
             if not planfile:
                 raise UsageError("an empty PLANFILE names no file")
-            if paths or force:
+            if paths or force or limits != NO_LIMITS:
                 raise UsageError(
                     "a PLANFILE is applied as it was planned: it takes no -f and keeps the"
-                    " --force it was made with"
+                    " --force, --max-deletes and --allow-empty it was made with"
                 )
             applied = apply_saved_plan(read_plan_file(planfile), database_url, options)
         elif not yes and not _interactive():
@@ -114,7 +125,7 @@ def _ask_then_apply(
     from reconciler.service.apply import Reviewed, apply_config
     from reconciler.service.plan import plan_config
 
-    planned = plan_config(config, database_url, force=options.force)
+    planned = plan_config(config, database_url, force=options.force, limits=options.limits)
     plan = planned.plan
     click.echo(render_text(plan, color=_colour()))
     if plan.has_errors:

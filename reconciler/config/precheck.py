@@ -25,7 +25,10 @@ class Precheck:
         self._auth_types = frozenset(defs["auth"]["properties"]["type"]["enum"])
         self._sources = frozenset(defs["profile"]["properties"]["source"]["enum"])
         settings = schema["properties"]["settings"]["properties"]
-        self._settings = {key: frozenset(value["enum"]) for key, value in settings.items()}
+        # Only the settings that are one of a few strings; any other (``ignore``) is jsonschema's.
+        self._settings = {
+            key: frozenset(value["enum"]) for key, value in settings.items() if "enum" in value
+        }
         provider = defs["provider"]["properties"]
         self._url = re.compile(provider["base_url"]["pattern"]).match
         self._url_length = provider["base_url"]["maxLength"]

@@ -11,7 +11,7 @@ from reconciler import canonical
 from reconciler.model import Kind, ManagedBy, Profile, Provider, Row
 from reconciler.planning.draft import Draft, table
 from reconciler.planning.plan import Action, Blocked, FieldDiff, Reason
-from reconciler.planning.rows import with_connection, with_owner
+from reconciler.planning.rows import field_indexes, with_connection, with_fields_of, with_owner
 
 
 def _as_float(value: Any) -> Any:
@@ -93,9 +93,14 @@ def _with_kept_connection(want: Profile, have: Row | None) -> Profile:
 
 
 def declare(draft: Draft) -> None:
-    """Create, update or adopt every declared row that is not canonical (seed handles those)."""
+    """Create, update or adopt every declared row that is not canonical (seed handles those).
+
+    An ignored field (``settings.ignore``) takes the config's value when the row is created; a
+    row that exists keeps the database's value in it, so it never differs.
+    """
     for kind in Kind:
         have_rows = table(draft.state, kind)
+        ignored = field_indexes(kind, draft.desired.settings.ignored(kind))
         for name, want in table(draft.desired, kind).items():
             if name in canonical.rows(kind):
                 continue
@@ -104,7 +109,10 @@ def declare(draft: Draft) -> None:
                 want = _with_kept_connection(want, have)
             if have is None:
                 draft.touch(kind, with_owner(want, ManagedBy.CONFIG), Reason.DECLARED)
-            elif have.managed_by is not ManagedBy.CONFIG:
+                continue
+            if ignored:
+                want = with_fields_of(want, have, ignored)
+            if have.managed_by is not ManagedBy.CONFIG:
                 draft.touch(kind, with_owner(want, ManagedBy.CONFIG), Reason.ADOPT)
             elif want != have and field_diffs(kind, have, want):
                 draft.touch(kind, with_owner(want, ManagedBy.CONFIG), Reason.DECLARED)

@@ -34,12 +34,14 @@ class Drift:
     @property
     def rows(self) -> dict[Kind, int]:
         """Rows that differ from the config, by kind: the changes apply would make, and the
-        ones a guard refuses (``blocked``), which differ all the same."""
+        ones a guard refuses (``blocked``), which differ all the same. A plan-level entry
+        (``delete.limit``, ``delete.all``) names no row: its deletes are among the changes."""
         counts = dict.fromkeys(Kind, 0)
         for change in self.plan.changes:
             counts[change.kind] += 1
         for blocked in self.plan.blocked:
-            counts[blocked.kind] += 1
+            if blocked.kind is not None and blocked.name is not None:
+                counts[blocked.kind] += 1
         return counts
 
     @property

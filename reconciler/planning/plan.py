@@ -66,18 +66,38 @@ class Change(NamedTuple):
 class Blocked:
     """A change a guard refused; a plan with any blocked entry applies nothing.
 
-    ``code`` is ``delete.referenced``, ``delete.canonical``, ``backfill.conflict`` or
-    ``backfill.derived-name``; ``referenced_by`` lists every surviving row that references a
-    refused delete; ``connection`` is the derived connection name of a ``backfill.*`` entry.
+    ``code`` is ``delete.referenced``, ``delete.canonical``, ``backfill.conflict``,
+    ``backfill.derived-name``, ``delete.limit`` or ``delete.all``; ``referenced_by`` lists every
+    surviving row that references a refused delete; ``connection`` is the derived connection
+    name of a ``backfill.*`` entry. A plan-level entry (DESIGN §13) refuses deletes in bulk:
+    ``delete.limit`` has neither ``kind`` nor ``name``, ``delete.all`` no ``name``; ``count`` is
+    how many rows it refuses to delete, ``limit`` the ``--max-deletes`` it exceeds.
     """
 
-    kind: Kind
-    name: str
+    kind: Kind | None
+    name: str | None
     action: Action
     code: str
     message: str
     referenced_by: tuple[tuple[Kind, str], ...] = ()
     connection: str | None = None
+    count: int | None = None
+    limit: int | None = None
+
+    @property
+    def subject(self) -> str:
+        """What it refuses, unescaped: ``connection old``, ``every profile``, ``the plan``."""
+        return blocked_subject(self.kind, self.name)
+
+
+def blocked_subject(kind: str | None, name: str | None) -> str:
+    """``connection old``; ``every profile`` for a ``delete.all`` entry (no name); ``the plan``
+    for ``delete.limit`` (no kind)."""
+    if kind is None:
+        return "the plan"
+    if name is None:
+        return f"every {kind}"
+    return f"{kind} {name}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from reconciler.planning.backfill import backfill, hand_back_derived
 from reconciler.planning.diff import declare, field_diffs, prune
 from reconciler.planning.draft import Draft, table
 from reconciler.planning.guard import Referrers, guard_connections, guard_providers
+from reconciler.planning.limits import NO_LIMITS, Limits, config_rows, guard_limits
 from reconciler.planning.plan import KIND_ORDER, Action, Blocked, Change, Plan
 from reconciler.planning.references import reference_problems_at_plan_time
 from reconciler.planning.seed import seed
@@ -25,14 +26,16 @@ def make_plan(
     state: DatabaseState,
     *,
     force: bool = False,
+    limits: Limits = NO_LIMITS,
     sources: SourceMap = _NO_SOURCES,
 ) -> Plan:
     """The plan that takes ``state`` to what ``desired`` declares, by the rules of DESIGN §6.
 
     Seeds canonical rows, creates, updates and adopts declared rows, prunes the rows the config
-    owned, guards deletes (``force`` cascades them), backfills ``provider_connection`` and checks
-    references against the end state. ``sources`` locates problems in the config files. Pure and
-    O(rows): the same inputs give the same plan.
+    owned, guards deletes (``force`` cascades them), backfills ``provider_connection``, holds the
+    deletes left to ``limits`` (DESIGN §13) and checks references against the end state.
+    ``sources`` locates problems in the config files. Pure and O(rows): the same inputs give the
+    same plan.
     """
     draft = Draft(desired, state, force, sources)
     seed(draft)
@@ -44,6 +47,8 @@ def make_plan(
         hand_back_derived(draft, referrers)
         guard_connections(draft, referrers)
     backfill(draft)
+    if draft.deletes:
+        guard_limits(draft, limits, config_rows(state))
     draft.problems.extend(reference_problems_at_plan_time(draft))
     return Plan(
         settings=desired.settings,
@@ -105,7 +110,9 @@ def _change_order(change: Change) -> tuple[int, int, str]:
 
 
 def _blocked_order(blocked: Blocked) -> tuple[int, str, str]:
-    return (KIND_ORDER[blocked.kind], blocked.name, blocked.code)
+    """Plan-level entries first (``delete.limit``), then by kind, a kind's ``delete.all`` first."""
+    kind = -1 if blocked.kind is None else KIND_ORDER[blocked.kind]
+    return (kind, blocked.name or "", blocked.code)
 
 
 def _problem_order(problem: Problem) -> tuple[str, int, int, str, str, str]:

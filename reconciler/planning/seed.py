@@ -15,18 +15,29 @@ def _describe(diffs: tuple[FieldDiff, ...]) -> str:
     return ", ".join(transition(d.field, d.before, d.after) for d in diffs)
 
 
+def _compared(diffs: tuple[FieldDiff, ...], ignored: tuple[str, ...]) -> tuple[FieldDiff, ...]:
+    """``diffs`` without the ignored fields (``auth.type`` is a field of ``auth``)."""
+    if not ignored:
+        return diffs
+    return tuple(d for d in diffs if d.field.partition(".")[0] not in ignored)
+
+
 def seed(draft: Draft) -> None:
     """Insert missing canonical rows; report drifted ones, and redefinitions in the config (the
-    rule `validate` runs, so a `DesiredState` built in code is held to it too)."""
+    rule `validate` runs, so a `DesiredState` built in code is held to it too).
+
+    A field of ``settings.ignore`` is not compared once the row exists: no drift is reported in it.
+    """
     draft.problems.extend(canonical_problems(draft.desired, draft.sources))
     for kind in (Kind.PROVIDER, Kind.CONNECTION):
         have_rows = table(draft.state, kind)
+        ignored = draft.desired.settings.ignored(kind)
         for name, code_row in canonical.rows(kind).items():
             path = (kind.section, name)
             have = have_rows.get(name)
             if have is None:
                 draft.touch(kind, code_row, Reason.SEED)
-            elif drift := field_diffs(kind, code_row, have):
+            elif drift := _compared(field_diffs(kind, code_row, have), ignored):
                 draft.problems.append(
                     draft.sources.problem(
                         "canonical.drift",

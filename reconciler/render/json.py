@@ -42,14 +42,17 @@ def diff_images(change: Change) -> list[dict[str, Any]]:
 
 
 def blocked_image(blocked: Blocked) -> dict[str, Any]:
-    """One blocked entry as plan JSON, its names and message `redacted`."""
+    """One blocked entry as plan JSON, its names and message `redacted`; a plan-level entry has
+    ``kind`` and/or ``name`` null (DESIGN §13)."""
     return {
-        "kind": str(blocked.kind),
-        "name": redacted(blocked.name),
+        "kind": None if blocked.kind is None else str(blocked.kind),
+        "name": None if blocked.name is None else redacted(blocked.name),
         "action": str(blocked.action),
         "code": blocked.code,
         "referenced_by": [{"kind": str(k), "name": redacted(n)} for k, n in blocked.referenced_by],
         "connection": redacted_data(blocked.connection),
+        "count": blocked.count,
+        "limit": blocked.limit,
         "message": redacted(blocked.message),
     }
 

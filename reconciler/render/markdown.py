@@ -56,7 +56,7 @@ def _blocked(plan: Plan) -> list[str]:
         refs = ", ".join(md_code(f"{kind} {name}") for kind, name in entry.referenced_by)
         by = f" referenced by {refs}" if refs else ""
         lines.append(
-            f"- {md_code(f'{entry.kind} {entry.name}')} ({entry.action}) {md_code(entry.code)}{by}:"
+            f"- {md_code(entry.subject)} ({entry.action}) {md_code(entry.code)}{by}:"
             f" {md_text(entry.message)}"
         )
     if len(plan.blocked) > DETAILS_LIMIT:

@@ -175,7 +175,7 @@ def _blocked(blocked: tuple[Blocked, ...], paint: _Paint) -> list[str]:
     lines = ["", paint("Blocked: this plan applies nothing until these are resolved", "blocked")]
     for entry in blocked[:LIST_LIMIT]:
         lines.append(
-            paint(f"  ! {entry.kind} {plain(entry.name)}", "blocked") + f": {entry.action}"
+            paint(f"  ! {plain(entry.subject)}", "blocked") + f": {entry.action}"
             f" refused [{entry.code}]"
         )
         if entry.referenced_by:

@@ -37,7 +37,7 @@ from reconciler.errors import (
 )
 from reconciler.gc_pause import gc_paused
 from reconciler.model import DesiredState
-from reconciler.planning import Plan, PlanContext, make_plan
+from reconciler.planning import NO_LIMITS, Limits, Plan, PlanContext, make_plan
 from reconciler.planning.digest import config_digest, digest, plan_digest, state_digest
 from reconciler.planning.outcome import applied
 from reconciler.planning.stale import stale_problems
@@ -78,12 +78,14 @@ class Reviewed:
 
 @dataclass(frozen=True, slots=True)
 class ApplyOptions:
-    """How to apply: who is applying, how long to wait for the lock, where progress goes."""
+    """How to apply: ``--force`` and the delete limits, who is applying, how long to wait for
+    the lock, where progress goes."""
 
     force: bool = False
     actor: str | None = None
     lock_timeout: float = DEFAULT_TIMEOUT
     progress: Progress | None = field(default=None, compare=False)
+    limits: Limits = NO_LIMITS
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +148,9 @@ def _apply(
     reviewed: Reviewed | None,
 ) -> Applied:
     state = read_state(connection)
-    plan = make_plan(desired, state, force=options.force, sources=sources or SourceMap())
+    plan = make_plan(
+        desired, state, force=options.force, limits=options.limits, sources=sources or SourceMap()
+    )
     before = state_digest(state)
     context = PlanContext(
         redact(connection.engine.url), config_digest, before, instance_id(connection)
@@ -207,8 +211,7 @@ def _refuse(plan: Plan, context: PlanContext, reviewed: Reviewed | None) -> None
             )
     if plan.is_blocked:
         lines = "".join(
-            f"\n  {entry.kind} {plain(entry.name)}: {plain(entry.message)}"
-            for entry in plan.blocked
+            f"\n  {plain(entry.subject)}: {plain(entry.message)}" for entry in plan.blocked
         )
         raise BlockedError(
             f"the plan is blocked ({len(plan.blocked)} refused change(s)); nothing was applied:"
@@ -271,7 +274,8 @@ def apply_saved_plan(
 ) -> Applied:
     """Re-plan from the config saved in ``saved`` and apply only if it equals the saved plan.
 
-    The plan keeps the ``--force`` it was made with, whatever ``options.force`` says.
+    The plan keeps the ``--force`` and the delete limits it was made with, whatever
+    ``options.force`` and ``options.limits`` say.
     """
     config = saved.loaded or check_saved_config(dict(saved.config), saved.path)
     if not config.valid:
@@ -281,7 +285,7 @@ def apply_saved_plan(
     url = resolve_url(database_url)
     _require_same_instance(saved, url)
     base = options or ApplyOptions()
-    forced = ApplyOptions(saved.force, base.actor, base.lock_timeout, base.progress)
+    forced = replace(base, force=saved.force, limits=saved.limits)
     try:
         return apply_plan(
             url,

@@ -14,7 +14,14 @@ from reconciler.config import LoadedConfig
 from reconciler.errors import DatabaseError, Problem
 from reconciler.gc_pause import gc_paused
 from reconciler.model import DatabaseState
-from reconciler.planning import Plan, PlanContext, make_plan, with_config_problems
+from reconciler.planning import (
+    NO_LIMITS,
+    Limits,
+    Plan,
+    PlanContext,
+    make_plan,
+    with_config_problems,
+)
 from reconciler.planning.digest import config_digest, state_digest
 from reconciler.render.json import plan_document
 from reconciler.store import connected, read_state, redact, resolve_url
@@ -48,11 +55,13 @@ def plan_config(
     database_url: str | None = None,
     *,
     force: bool = False,
+    limits: Limits = NO_LIMITS,
     progress: Step | None = None,
 ) -> Planned:
     """Plan ``config`` against the database as it stands now; never writes to it.
 
-    ``database_url`` resolves like ``--database-url``. The database is opened read-only (a
+    ``database_url`` resolves like ``--database-url``; ``limits`` are ``--max-deletes`` and
+    ``--allow-empty``. The database is opened read-only (a
     read-only user will do): a missing SQLite file is not created and a database without the
     schema reads as empty. An invalid config is not planned and the database is not opened.
     A database that cannot be read raises `DatabaseError`.
@@ -66,7 +75,7 @@ def plan_config(
     state, instance = _read_only_state(url)
     if progress is not None:
         progress("planning")
-    plan = make_plan(config.desired, state, force=force, sources=config.sources)
+    plan = make_plan(config.desired, state, force=force, limits=limits, sources=config.sources)
     plan = with_config_problems(plan, config.problems)
     return Planned(plan, plan_document(plan, _context(url, config, state, instance)))
 

@@ -28,6 +28,7 @@ from reconciler.errors import (
     dotted,
 )
 from reconciler.gc_pause import gc_paused
+from reconciler.planning import NO_LIMITS, Limits
 from reconciler.render.json import dumps
 from reconciler.schema_files import load_schema
 
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 
 CONFIG_KEY = "config"
 FORCE_KEY = "force"
+MAX_DELETES_KEY = "max_deletes"
+ALLOW_EMPTY_KEY = "allow_empty"
 FORMAT_VERSION = 1
 MESSAGE_LIMIT = 200
 INTEGER_DIGITS = 100
@@ -43,7 +46,8 @@ INTEGER_DIGITS = 100
 
 @dataclass(frozen=True)
 class SavedPlan:
-    """A plan file: its plan JSON, the merged config document, and whether it was forced."""
+    """A plan file: its plan JSON, the merged config document, whether it was forced, and the
+    delete limits it was made with."""
 
     path: str
     document: Mapping[str, Any]
@@ -51,6 +55,7 @@ class SavedPlan:
     force: bool
     loaded: LoadedConfig | None = None
     """The saved config as checked when read (`read_plan_file`); ``None``: check it on apply."""
+    limits: Limits = NO_LIMITS
 
 
 @gc_paused
@@ -78,7 +83,13 @@ def read_plan_file(path: str) -> SavedPlan:
         message = f"{path}: the plan file has {len(errors)} error(s); nothing was applied"
         raise ConfigError(message, errors)
     force = document[FORCE_KEY]
-    return SavedPlan(path, document, document[CONFIG_KEY], force, loaded)
+    return SavedPlan(path, document, document[CONFIG_KEY], force, loaded, _limits(document))
+
+
+def _limits(document: Mapping[str, Any]) -> Limits:
+    """The limits a plan file records; a file of an older version records none: no cap, and
+    ``delete.all`` on (the safe defaults)."""
+    return Limits(document.get(MAX_DELETES_KEY), document.get(ALLOW_EMPTY_KEY, False))
 
 
 def check_saved_config(config: dict[str, Any], path: str) -> LoadedConfig:
@@ -90,14 +101,26 @@ def check_saved_config(config: dict[str, Any], path: str) -> LoadedConfig:
 
 
 def write_plan_file(
-    path: str, document: Mapping[str, Any], config: Mapping[str, Any], *, force: bool
+    path: str,
+    document: Mapping[str, Any],
+    config: Mapping[str, Any],
+    *,
+    force: bool,
+    limits: Limits = NO_LIMITS,
 ) -> None:
-    """Save a plan for a later ``reconcile apply PLANFILE``: its JSON, ``force``, the config.
+    """Save a plan for a later ``reconcile apply PLANFILE``: its JSON, ``force``, the delete
+    ``limits``, the config; the plan applies with them as they were.
 
     ``config`` is the merged, interpolated config document (`LoadedConfig.document`); a file that
     cannot be written raises `ReconcileError`.
     """
-    saved = {**document, FORCE_KEY: force, CONFIG_KEY: dict(config)}
+    saved = {
+        **document,
+        FORCE_KEY: force,
+        MAX_DELETES_KEY: limits.max_deletes,
+        ALLOW_EMPTY_KEY: limits.allow_empty,
+        CONFIG_KEY: dict(config),
+    }
     text = dumps(saved)
     try:
         FilePath(path).write_text(text, encoding="utf-8")

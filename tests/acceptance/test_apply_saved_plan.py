@@ -41,12 +41,12 @@ def reconcile(*args: str, input: str | None = None) -> Result:
     return CliRunner().invoke(cli, list(args), input=input)
 
 
-def save_plan(tmp_path: Path, url: str, text: str = CONFIG, *, force: bool = False) -> Path:
-    """A plan file written by ``reconcile plan --out`` for ``text`` against ``url``."""
+def save_plan(tmp_path: Path, url: str, text: str = CONFIG, *flags: str) -> Path:
+    """A plan file written by ``reconcile plan --out`` for ``text`` against ``url``, with
+    ``flags`` (``--force``, ``--max-deletes N``...)."""
     config_path = tmp_path / "reconcile.yaml"
     config_path.write_text(text, encoding="utf-8")
     plan_path = tmp_path / "plan.json"
-    flags = ["--force"] if force else []
     result = reconcile(
         "plan", "-f", str(config_path), "--database-url", url, "--out", str(plan_path), *flags
     )
@@ -130,9 +130,9 @@ def test_a_saved_plan_keeps_the_force_it_was_made_with(database_url: str, tmp_pa
         "INSERT INTO profiles (name, provider, model, provider_connection)"
         " VALUES ('legacy', 'eu', 'm', 'eu-key')",
     )
-    unforced = save_plan(tmp_path, database_url, "version: 1\n")
+    unforced = save_plan(tmp_path, database_url, "version: 1\n", "--allow-empty")
     assert reconcile("apply", str(unforced), "--database-url", database_url).exit_code == 3
-    forced = save_plan(tmp_path, database_url, "version: 1\n", force=True)
+    forced = save_plan(tmp_path, database_url, "version: 1\n", "--force", "--allow-empty")
     result = reconcile("apply", str(forced), "--database-url", database_url)
     assert result.exit_code == 0, result.output
     assert scalar(database_url, "SELECT count(*) FROM profiles WHERE name = 'legacy'") == 0

@@ -84,7 +84,11 @@ def test_precheck_never_accepts_a_near_valid_item_jsonschema_rejects(
     st.dictionaries(
         st.sampled_from(["version", "settings", "providers", "profiles", "other"]),
         st.one_of(
-            VALUES, st.dictionaries(st.sampled_from(["deployment", "inference_mode", "x"]), SCALARS)
+            VALUES,
+            st.dictionaries(
+                st.sampled_from(["deployment", "inference_mode", "ignore", "x"]),
+                st.one_of(SCALARS, st.just({"profiles": ["label"]})),
+            ),
         ),
         max_size=4,
     )

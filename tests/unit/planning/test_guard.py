@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from plan_values import (
+    ALLOW_EMPTY,
     BACKFILL,
     CONFIG,
     SEED,
@@ -48,7 +49,7 @@ def test_a_referenced_provider_lists_connections_then_profiles() -> None:
 
 def test_rows_deleted_by_the_same_plan_do_not_refuse_it() -> None:
     state = db(prov("p", by=CONFIG), conn("c", "p", by=CONFIG), prof("x", "p", "c", CONFIG))
-    plan = make_plan(config(), state)
+    plan = make_plan(config(), state, limits=ALLOW_EMPTY)
     assert plan.blocked == ()
     assert plan.summary.delete == 3
 
@@ -80,7 +81,7 @@ def test_force_cascades_two_levels_deep() -> None:
         prof("y", "p", "c", BACKFILL),
         prof("x", "openai", "c"),
     )
-    plan = make_plan(config(), state, force=True)
+    plan = make_plan(config(), state, force=True, limits=ALLOW_EMPTY)
     assert plan.blocked == ()
     assert brief(plan) == [
         ("create", "connection", "openai-personal", "backfill"),
@@ -89,7 +90,7 @@ def test_force_cascades_two_levels_deep() -> None:
         ("delete", "connection", "c", "force"),
         ("delete", "provider", "p", "removed"),
     ]
-    assert converges(config(), state, force=True)
+    assert converges(config(), state, force=True, limits=ALLOW_EMPTY)
 
 
 def test_without_force_the_same_plan_is_refused() -> None:
@@ -105,7 +106,7 @@ def test_a_config_row_naming_a_deleted_row_is_a_dangling_reference_force_or_not(
     state = db(prov("p", by=CONFIG), conn("c", "p", by=CONFIG))
     desired = config(conn("c", "p"), prof("x", "openai", "gone"))
     for force in (False, True):
-        plan = make_plan(desired, state, force=force)
+        plan = make_plan(desired, state, force=force, limits=ALLOW_EMPTY)
         assert plan.blocked == ()
         assert [(p.code, p.path, p.level) for p in plan.problems] == [
             ("ref.unknown-provider", "connections.c.provider", "error"),
@@ -122,5 +123,5 @@ def test_a_config_profile_keeping_a_deleted_connection_is_guarded() -> None:
 
 def test_seed_rows_are_never_deleted_by_a_cascade() -> None:
     state = db(prov("p", by=CONFIG), conn("c", "p", by=SEED))
-    plan = make_plan(config(), state, force=True)
+    plan = make_plan(config(), state, force=True, limits=ALLOW_EMPTY)
     assert [(b.name, b.code) for b in plan.blocked] == [("c", "delete.canonical")]
