@@ -51,6 +51,13 @@ class Settings:
     inference_mode: str | None = None
     owner: str = DEFAULT_OWNER
     """Who manages the config's rows (``settings.owner``): a plan prunes only this owner's rows."""
+    ignore: frozenset[tuple[Kind, str]] = frozenset()
+    """``settings.ignore`` as (kind, field) pairs: fields written when the plan creates a row and
+    never compared or updated afterwards (DESIGN §13)."""
+
+    def ignored(self, kind: Kind) -> tuple[str, ...]:
+        """The ignored fields of ``kind``, in the kind's field order."""
+        return tuple(name for name in IGNORABLE[kind] if (kind, name) in self.ignore)
 
     @property
     def effective_mode(self) -> InferenceMode:
@@ -203,6 +210,23 @@ class Kind(StrEnum):
 
 SECTIONS = tuple(kind.section for kind in Kind)
 """The config's sections of rows, in the kinds' order."""
+
+IGNORABLE: Mapping[Kind, tuple[str, ...]] = {
+    Kind.PROVIDER: ("base_url", "enabled"),
+    Kind.CONNECTION: ("auth",),
+    Kind.PROFILE: (
+        "model",
+        "source",
+        "label",
+        "description",
+        "system_prompt",
+        "temperature",
+        "max_tokens",
+    ),
+}
+"""The fields ``settings.ignore`` may list per kind: all but the name, ``type``, the references
+``provider`` and ``provider_connection``, and ``protected``, which every plan compares (the JSON
+schema lists the same; a test keeps them equal)."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from reconciler.cli.app import EXIT_OK, cli
 from reconciler.cli.options import (
     config_paths_option,
     database_url_option,
+    delete_limit_options,
     lock_timeout_option,
     take_ownership_option,
 )
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 @database_url_option()
 @click.option("--force", is_flag=True, help="Delete referenced rows and show the consequences.")
 @take_ownership_option()
+@delete_limit_options()
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking (deploy pipelines).")
 @lock_timeout_option()
 @click.option(
@@ -44,6 +46,8 @@ def apply_command(
     database_url: str | None,
     force: bool,
     take_ownership: bool,
+    max_deletes: int | None,
+    allow_empty: bool,
     yes: bool,
     lock_timeout: float,
     actor: str | None,
@@ -52,34 +56,40 @@ def apply_command(
 
     With -f, plans under the lock and applies that plan (--yes), or shows the plan and asks first
     on a terminal. With PLANFILE (from `reconcile plan --out`), re-plans from the config saved in
-    the file and applies only if nothing it depends on changed since (else exit 4). Each
-    successful apply writes one journal entry (`reconcile history`).
+    the file and applies only if nothing it depends on changed since (else exit 4), and only to
+    the database it was planned against (its instance id; the URL and user may differ). Each
+    successful apply writes one journal entry (`reconcile history`); a plan file applied again
+    once it took effect, with nothing left to do, writes none and exits 0.
 
     \b
     Examples:
       reconcile apply -f reconcile.yaml --yes --database-url postgresql://app@db/prod
       reconcile plan -f config/ --out plan.json && reconcile apply plan.json
       RECONCILE_ACTOR=deploy-42 reconcile apply -f config/ --yes --lock-timeout 300
+      reconcile apply -f config/ --yes --max-deletes 10   # blocked (exit 3) beyond 10 deletes
     """
     # Imported here: SQLAlchemy and Alembic load only for commands that use a database.
+    from reconciler.planning import NO_LIMITS, Limits
     from reconciler.service.apply import ApplyOptions, apply_config, apply_saved_plan
     from reconciler.service.planfile import read_plan_file
 
+    limits = Limits(max_deletes, allow_empty)
     options = ApplyOptions(
         force=force,
         take_ownership=take_ownership,
         actor=actor,
         lock_timeout=lock_timeout,
         progress=progress_line(),
+        limits=limits,
     )
     try:
         if planfile is not None:
             if not planfile:
                 raise UsageError("an empty PLANFILE names no file")
-            if paths or force or take_ownership:
+            if paths or force or take_ownership or limits != NO_LIMITS:
                 raise UsageError(
                     "a PLANFILE is applied as it was planned: it takes no -f and keeps the"
-                    " --force and --take-ownership it was made with"
+                    " --force, --take-ownership, --max-deletes and --allow-empty it was made with"
                 )
             applied = apply_saved_plan(read_plan_file(planfile), database_url, options)
         elif not yes and not _interactive():
@@ -120,7 +130,11 @@ def _ask_then_apply(
     from reconciler.service.plan import plan_config
 
     planned = plan_config(
-        config, database_url, force=options.force, take_ownership=options.take_ownership
+        config,
+        database_url,
+        force=options.force,
+        take_ownership=options.take_ownership,
+        limits=options.limits,
     )
     plan = planned.plan
     click.echo(render_text(plan, color=_colour()))
@@ -141,6 +155,12 @@ def _show_problems(error: ReconcileError) -> None:
 
 
 def _report(applied: Applied) -> None:
+    if applied.already_applied:
+        click.echo(
+            f"Nothing to do: this plan was already applied as journal entry"
+            f" #{applied.journal_id}, and the database still matches it; nothing was written."
+        )
+        return
     plan = applied.plan
     if plan.has_changes:
         click.echo(render_text(plan, color=_colour()), nl=False)

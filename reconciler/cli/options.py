@@ -95,3 +95,30 @@ def lock_timeout_option() -> Callable[[F], F]:
         help="How long to wait for a running apply or upgrade to finish"
         f" (0 to {MAX_LOCK_TIMEOUT:g}).",
     )
+
+
+MAX_DELETES = 1_000_000_000
+"""The same as `reconciler.planning.limits.MAX_DELETES` (a test keeps them equal), here so that
+the CLI loads the planner only when a command runs."""
+
+
+def delete_limit_options() -> Callable[[F], F]:
+    """``--max-deletes N`` and ``--allow-empty`` (DESIGN §13), for plan and apply."""
+    max_deletes = click.option(
+        "--max-deletes",
+        type=click.IntRange(0, MAX_DELETES),
+        metavar="N",
+        help="Block the plan (exit 3, delete.limit) if it deletes more than N rows in all;"
+        " recorded in a plan file. --force does not override it.",
+    )
+    allow_empty = click.option(
+        "--allow-empty",
+        is_flag=True,
+        help="Let a config that declares no row of a kind delete every config row of that"
+        " kind (else blocked: delete.all); recorded in a plan file.",
+    )
+
+    def decorate(command: F) -> F:
+        return max_deletes(allow_empty(command))
+
+    return decorate

@@ -12,6 +12,7 @@ from reconciler.cli.app import EXIT_BLOCKED, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, 
 from reconciler.cli.options import (
     config_paths_option,
     database_url_option,
+    delete_limit_options,
     take_ownership_option,
 )
 from reconciler.cli.progress import step_line
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 )
 @click.option("--force", is_flag=True, help="Plan deletes of referenced rows and their cascade.")
 @take_ownership_option()
+@delete_limit_options()
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0 when none)."
 )
@@ -56,6 +58,8 @@ def plan_command(
     out: str | None,
     force: bool,
     take_ownership: bool,
+    max_deletes: int | None,
+    allow_empty: bool,
     detailed_exitcode: bool,
 ) -> int:
     """Show what `reconcile apply` would change in the database. Never writes to it.
@@ -64,7 +68,8 @@ def plan_command(
     read-only database user will do; a missing SQLite file is not created, a database without
     the schema reads as empty) and prints the plan: canonical rows to seed, declared rows to
     create, update or adopt, config rows to delete, provider_connection backfills, and what the
-    delete guard refuses.
+    guards refuse: deletes of referenced or canonical rows, more deletes than --max-deletes,
+    and deleting every config row of a kind the config declares none of (unless --allow-empty).
 
     Exit status: 0 planned (no changes, with --detailed-exitcode); 2 changes (with
     --detailed-exitcode); 3 blocked by a guard; 1 errors in the config or the database
@@ -76,11 +81,15 @@ def plan_command(
       reconcile plan -f config/ --format markdown --out plan.json --detailed-exitcode > plan.md
       RECONCILE_DATABASE_URL=postgresql://reader@db/prod reconcile plan -f config/ --format json
       reconcile plan -f config/ --force   # what deleting referenced rows would take with it
+      reconcile plan -f config/ --max-deletes 10 --out plan.json   # blocked beyond 10 deletes
       reconcile plan -f config/ --take-ownership --out plan.json  # adopt another owner's rows
     """
     # Imported here: SQLAlchemy loads only for commands that use a database.
+    from reconciler.planning import Limits
     from reconciler.service.plan import plan_config, unreadable
     from reconciler.service.planfile import write_plan_file
+
+    limits = Limits(max_deletes, allow_empty)
 
     steps = step_line("planning")
     try:
@@ -88,7 +97,12 @@ def plan_command(
             steps("loading the config")
         config = load_config(paths or DEFAULT_PATHS)
         planned = plan_config(
-            config, database_url, force=force, take_ownership=take_ownership, progress=steps
+            config,
+            database_url,
+            force=force,
+            take_ownership=take_ownership,
+            limits=limits,
+            progress=steps,
         )
     except DatabaseError as error:
         if output == "json":  # one document whatever happens (DESIGN section 9)
@@ -104,7 +118,12 @@ def plan_command(
         return EXIT_ERROR
     if out is not None:
         write_plan_file(
-            out, planned.document, config.document, force=force, take_ownership=take_ownership
+            out,
+            planned.document,
+            config.document,
+            force=force,
+            limits=limits,
+            take_ownership=take_ownership,
         )
         click.echo(f"Saved the plan to {out}: apply it with `reconcile apply {out}`.", err=True)
     if plan.is_blocked:

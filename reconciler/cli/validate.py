@@ -26,7 +26,8 @@ from reconciler.render.problems import use_colour
     type=click.Choice(list(PROBLEM_FORMATS)),
     default="text",
     show_default=True,
-    help="text: file:line:column lines; json: one document; github: Actions annotations.",
+    help="text: file:line:column lines; json: one document; github: Actions annotations;"
+    " sarif: SARIF 2.1.0, for code scanning.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option(
@@ -51,6 +52,7 @@ def validate_command(
       reconcile validate -f reconcile.yaml
       reconcile validate -f base.yaml -f config.d/ --strict
       reconcile validate -f config.d/ --format github   # in a GitHub Actions step
+      reconcile validate -f config.d/ --format sarif > reconcile.sarif  # code scanning
       reconcile validate --only-configs deploy/*.yaml   # what the pre-commit hook runs
     """
     loaded = [load_config(config) for config in _configs(files, paths, only_configs)]

@@ -10,9 +10,12 @@ from typing import Any
 
 from reconciler.model import (
     DEFAULT_OWNER,
+    IGNORABLE,
+    SECTIONS,
     Auth,
     Connection,
     DesiredState,
+    Kind,
     Profile,
     Provider,
     Settings,
@@ -50,7 +53,22 @@ def _settings(value: Any) -> Settings:
         deployment=deployment if deployment in ("self-hosted", "platform") else None,
         inference_mode=mode if mode in ("managed", "your-own") else None,
         owner=_text(value.get("owner")) or DEFAULT_OWNER,
+        ignore=ignored_fields(value.get("ignore")),
     )
+
+
+def ignored_fields(value: Any) -> frozenset[tuple[Kind, str]]:
+    """``settings.ignore`` as (kind, field) pairs: only fields that may be ignored (the schema
+    reports the rest), so the plan never stops comparing a name, a type or a reference."""
+    if not isinstance(value, dict):
+        return frozenset()
+    pairs: set[tuple[Kind, str]] = set()
+    for section, fields in value.items():
+        if section not in SECTIONS or not isinstance(fields, list):
+            continue
+        kind = Kind.of_section(section)
+        pairs.update((kind, name) for name in fields if name in IGNORABLE[kind])
+    return frozenset(pairs)
 
 
 def _provider(name: str, item: dict[str, Any]) -> Provider | None:

@@ -1,8 +1,8 @@
 """Several files (or folders of them) as one document.
 
 A name declared in two files is ``name.duplicate``, citing both places; ``settings`` given in
-two files must agree (``settings.conflict``). The first file wins, so later tiers still see one
-row per name.
+two files must agree (``settings.conflict``; ``ignore`` as a whole, in any order). The first
+file wins, so later tiers still see one row per name.
 """
 
 from __future__ import annotations
@@ -95,10 +95,25 @@ def _merge_settings(
         if key not in seen:
             seen[key] = (value, part.sources)
             target[key] = value
-        elif seen[key][0] != value:
+        elif _compared(seen[key][0]) != _compared(value):
             first = _cite(seen[key][1].locate(path))
             message = f"settings.{key} is {shown(value)} here but {shown(seen[key][0])} at {first}"
             yield part.sources.problem("settings.conflict", message, path)
+
+
+def _compared(value: Any) -> Any:
+    """A setting as files must agree on it: ``ignore`` as its (section, field) pairs, so the
+    order within a list, a repeated field or an empty list make no difference."""
+    if not isinstance(value, dict):
+        return value
+    try:
+        return frozenset(
+            (section, field)
+            for section, fields in value.items()
+            for field in (fields if isinstance(fields, list) else [fields])
+        )
+    except TypeError:  # a mapping or list where a field name belongs: the schema reports it
+        return value
 
 
 def _merge_section(

@@ -25,6 +25,8 @@ class Precheck:
         self._auth_types = frozenset(defs["auth"]["properties"]["type"]["enum"])
         self._sources = frozenset(defs["profile"]["properties"]["source"]["enum"])
         settings = schema["properties"]["settings"]["properties"]
+        # The settings that are one of a few strings, and the owner, a name; any other
+        # (``ignore``) is jsonschema's.
         self._settings: dict[str, Check] = {
             key: _choice(frozenset(value["enum"]))
             for key, value in settings.items()

@@ -114,6 +114,12 @@ def _problems(error: ValidationError, sources: SourceMap, file: str) -> Iterable
     elif keyword == "pattern" and path[-1:] == ("base_url",):
         message = f"{shown(instance)} is not a URL: expected http:// or https://, no spaces"
         yield _at(sources, file, "schema.pattern", message, path)
+    elif keyword == "enum" and path[:2] == ("settings", "ignore") and len(path) == 4:
+        yield _at(sources, file, "schema.enum", _not_ignorable(error), path)
+    elif keyword == "uniqueItems":
+        index = _repeated(instance)
+        message = f"{shown(instance[index])} is listed twice"
+        yield _at(sources, file, "schema.uniqueItems", message, (*path, index))
     else:
         yield _at(sources, file, f"schema.{keyword}", _message(error), path)
 
@@ -153,6 +159,32 @@ def _message(error: ValidationError) -> str:
         "maxLength": f"{value} is longer than {bound:,} characters, the most every database holds",
     }
     return wording.get(keyword, error.message)
+
+
+_NEVER_IGNORED = ("name", "type", "provider", "provider_connection", "protected")
+"""Fields every plan compares: what the row is, what it references, whether it may be deleted."""
+
+
+def _not_ignorable(error: ValidationError) -> str:
+    """An entry of ``settings.ignore.<section>`` that is no field to ignore there."""
+    instance: Any = error.instance
+    bound: Any = error.validator_value
+    choices = ", ".join(str(choice) for choice in bound)
+    if instance in _NEVER_IGNORED:
+        return (
+            f"{shown(instance)} cannot be ignored: the plan always compares names, types,"
+            f" references and protected; fields that may be ignored here: {choices}"
+        )
+    hint = _did_you_mean(instance, bound) or f" (one of: {choices})"
+    return f"{shown(instance)} is not a field that may be ignored here{hint}"
+
+
+def _repeated(items: list[Any]) -> int:
+    """The index of the first item equal to one before it (``uniqueItems`` found one)."""
+    for index, item in enumerate(items):
+        if item in items[:index]:
+            return index
+    return 0
 
 
 def _control(error: ValidationError) -> str:

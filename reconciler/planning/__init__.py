@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reconciler.planning.backfill import derive_connection
+from reconciler.planning.limits import NO_LIMITS, Limits
 from reconciler.planning.plan import (
     Action,
     Blocked,
@@ -18,10 +19,12 @@ from reconciler.planning.plan import (
 from reconciler.planning.planner import make_plan, with_config_problems
 
 __all__ = [
+    "NO_LIMITS",
     "Action",
     "Blocked",
     "Change",
     "FieldDiff",
+    "Limits",
     "Manager",
     "Ownership",
     "Plan",

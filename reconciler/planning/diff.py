@@ -12,7 +12,7 @@ from reconciler.errors import shown
 from reconciler.model import Kind, ManagedBy, Profile, Provider, Row, owner_of
 from reconciler.planning.draft import Draft, table
 from reconciler.planning.plan import Action, Blocked, FieldDiff, Reason
-from reconciler.planning.rows import managed, with_connection
+from reconciler.planning.rows import field_indexes, managed, with_connection, with_fields_of
 
 
 def _as_float(value: Any) -> Any:
@@ -97,11 +97,14 @@ def declare(draft: Draft) -> None:
     """Create, update or adopt every declared row that is not canonical (seed handles those).
 
     A row that another owner's config manages is refused (``ownership.conflict``), or adopted
-    with ``--take-ownership``; every row the plan creates or adopts takes the config's owner.
+    with ``--take-ownership``; every row the plan creates or adopts takes the config's owner. An
+    ignored field (``settings.ignore``) takes the config's value when the row is created; a row
+    that exists keeps the database's value in it, so it never differs.
     """
     owner, config = draft.owner, ManagedBy.CONFIG
     for kind in Kind:
         have_rows = table(draft.state, kind)
+        ignored = field_indexes(kind, draft.desired.settings.ignored(kind))
         for name, want in table(draft.desired, kind).items():
             if name in canonical.rows(kind):
                 continue
@@ -110,7 +113,10 @@ def declare(draft: Draft) -> None:
                 want = _with_kept_connection(want, have)
             if have is None:
                 draft.touch(kind, managed(want, config, owner), Reason.DECLARED)
-            elif have.managed_by is not config:
+                continue
+            if ignored:
+                want = with_fields_of(want, have, ignored)
+            if have.managed_by is not config:
                 draft.touch(kind, managed(want, config, owner), Reason.ADOPT)
             elif (theirs := owner_of(have)) != owner:
                 if draft.take_ownership:

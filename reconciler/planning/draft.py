@@ -120,6 +120,8 @@ class Draft:
     def refuse(self, blocked: Blocked) -> None:
         self.blocked.append(blocked)
         if blocked.action is not Action.DELETE:
+            # Only deletes are refused in bulk (DESIGN §13): every other entry names its row.
+            assert blocked.kind is not None and blocked.name is not None
             self.refused.add((blocked.kind, blocked.name))
 
     def foreign(self, row: Row) -> bool:

@@ -95,20 +95,40 @@ class Blocked:
     """A change a guard refused; a plan with any blocked entry applies nothing.
 
     ``code`` is ``delete.referenced``, ``delete.canonical``, ``delete.protected``,
-    ``ownership.conflict``, ``backfill.conflict`` or ``backfill.derived-name``;
-    ``referenced_by`` lists the surviving rows that keep a delete refused; ``connection`` is the
-    derived connection name of a ``backfill.*`` entry; ``owner`` the owner of the row an
-    ``ownership.conflict`` refused to take.
+    ``ownership.conflict``, ``backfill.conflict``, ``backfill.derived-name``, ``delete.limit`` or
+    ``delete.all``; ``referenced_by`` lists the surviving rows that keep a delete refused;
+    ``connection`` is the derived connection name of a ``backfill.*`` entry; ``owner`` the owner
+    of the row an ``ownership.conflict`` refused to take. A plan-level entry (DESIGN §13) refuses
+    deletes in bulk: ``delete.limit`` has neither ``kind`` nor ``name``, ``delete.all`` no
+    ``name``; ``count`` is how many rows it refuses to delete, ``limit`` the ``--max-deletes`` it
+    exceeds.
     """
 
-    kind: Kind
-    name: str
+    kind: Kind | None
+    name: str | None
     action: Action
     code: str
     message: str
     referenced_by: tuple[tuple[Kind, str], ...] = ()
     connection: str | None = None
     owner: str | None = None
+    count: int | None = None
+    limit: int | None = None
+
+    @property
+    def subject(self) -> str:
+        """What it refuses, unescaped: ``connection old``, ``every profile``, ``the plan``."""
+        return blocked_subject(self.kind, self.name)
+
+
+def blocked_subject(kind: str | None, name: str | None) -> str:
+    """``connection old``; ``every profile`` for a ``delete.all`` entry (no name); ``the plan``
+    for ``delete.limit`` (no kind)."""
+    if kind is None:
+        return "the plan"
+    if name is None:
+        return f"every {kind}"
+    return f"{kind} {name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,4 +182,6 @@ class PlanContext:
     config_digest: str
     state_digest: str | None
     """None when the database was not read (an invalid config is not planned)."""
+    instance_id: str | None = None
+    """The database's instance id (`reconciler.store.instance`); None when it has none yet."""
     tool_version: str = __version__

@@ -16,6 +16,7 @@ from reconciler.planning.guard import (
     guard_protected,
     guard_providers,
 )
+from reconciler.planning.limits import NO_LIMITS, Limits, config_rows, guard_limits
 from reconciler.planning.plan import KIND_ORDER, Action, Blocked, Change, Plan
 from reconciler.planning.references import reference_problems_at_plan_time
 from reconciler.planning.seed import seed
@@ -31,6 +32,7 @@ def make_plan(
     *,
     force: bool = False,
     take_ownership: bool = False,
+    limits: Limits = NO_LIMITS,
     sources: SourceMap = _NO_SOURCES,
 ) -> Plan:
     """The plan that takes ``state`` to what ``desired`` declares, by the rules of DESIGN §6, §13.
@@ -38,8 +40,9 @@ def make_plan(
     Seeds canonical rows, creates, updates and adopts declared rows (another owner's only with
     ``take_ownership``), prunes the rows the config's owner managed, guards deletes (``force``
     cascades them, never into another owner's rows), backfills ``provider_connection``, refuses
-    deleting protected rows and checks references against the end state. ``sources`` locates
-    problems in the config files. Pure and O(rows): the same inputs give the same plan.
+    deleting protected rows, holds the deletes left to ``limits`` and checks references against
+    the end state. ``sources`` locates problems in the config files. Pure and O(rows): the same
+    inputs give the same plan.
     """
     draft = Draft(desired, state, force, take_ownership, sources)
     seed(draft)
@@ -53,6 +56,8 @@ def make_plan(
     backfill(draft)
     if draft.deletes:  # after every hand-back: a row handed back to backfill is not deleted
         guard_protected(draft)
+    if draft.deletes:  # on what is left: a row kept because it is protected is not deleted
+        guard_limits(draft, limits, config_rows(state, draft.owner))
     draft.problems.extend(reference_problems_at_plan_time(draft))
     return Plan(
         settings=desired.settings,
@@ -116,7 +121,9 @@ def _change_order(change: Change) -> tuple[int, int, str]:
 
 
 def _blocked_order(blocked: Blocked) -> tuple[int, str, str]:
-    return (KIND_ORDER[blocked.kind], blocked.name, blocked.code)
+    """Plan-level entries first (``delete.limit``), then by kind, a kind's ``delete.all`` first."""
+    kind = -1 if blocked.kind is None else KIND_ORDER[blocked.kind]
+    return (kind, blocked.name or "", blocked.code)
 
 
 def _problem_order(problem: Problem) -> tuple[str, int, int, str, str, str]:

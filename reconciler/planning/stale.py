@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from reconciler.errors import Problem, transition
+from reconciler.planning.plan import blocked_subject
 
 Document = Mapping[str, Any]
 _Key = tuple[str, ...]
@@ -32,8 +33,11 @@ def _changes(document: Document) -> dict[_Key, Document]:
 
 
 def _blocked(document: Document) -> dict[_Key, Document]:
+    """Blocked entries by (kind, name, action, code); a plan-level entry's null kind or name
+    keys as "" (DESIGN §13: ``delete.limit`` has neither, ``delete.all`` no name)."""
     return _keyed(
-        ((e["kind"], e["name"], e["action"], e["code"]), e) for e in document.get("blocked", ())
+        ((e["kind"] or "", e["name"] or "", e["action"], e["code"]), e)
+        for e in document.get("blocked", ())
     )
 
 
@@ -89,11 +93,12 @@ def _describe_change(key: _Key, was: Document | None, now: Document | None) -> s
 
 def _describe_blocked(key: _Key, was: Document | None, now: Document | None) -> str:
     kind, name, action, code = key
+    subject = blocked_subject(kind or None, name or None)
     if now is None:
-        return f"{kind} {name}: {action} was blocked ({code}) in the reviewed plan, no longer is"
+        return f"{subject}: {action} was blocked ({code}) in the reviewed plan, no longer is"
     if was is None:
-        return f"{kind} {name}: {action} is now blocked ({code}): {now.get('message', '')}"
-    return f"{kind} {name}: {action} is still blocked ({code}), for other reasons now"
+        return f"{subject}: {action} is now blocked ({code}): {now.get('message', '')}"
+    return f"{subject}: {action} is still blocked ({code}), for other reasons now"
 
 
 def _manager(change: Document) -> Any:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from reconciler.render import history, problems
 from reconciler.render.json import dumps
 from reconciler.render.markdown import render_markdown
+from reconciler.render.sarif import sarif
 from reconciler.render.text import render_text
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ PROBLEM_FORMATS: Mapping[str, ProblemsRenderer] = {
     "text": lambda found, _valid, colour: problems.text(found, colour=colour),
     "json": lambda found, valid, _colour: problems.validation_json(found, valid=valid),
     "github": lambda found, _valid, _colour: problems.github(found),
+    "sarif": lambda found, _valid, _colour: sarif(found),
 }
 
 HistoryRenderer = Callable[[Sequence["JournalEntry"], bool], str]

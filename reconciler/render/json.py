@@ -56,15 +56,18 @@ def diff_images(change: Change) -> list[dict[str, Any]]:
 
 
 def blocked_image(blocked: Blocked) -> dict[str, Any]:
-    """One blocked entry as plan JSON, its names and message `redacted`."""
+    """One blocked entry as plan JSON, its names and message `redacted`; a plan-level entry has
+    ``kind`` and/or ``name`` null (DESIGN §13)."""
     return {
-        "kind": str(blocked.kind),
-        "name": redacted(blocked.name),
+        "kind": None if blocked.kind is None else str(blocked.kind),
+        "name": None if blocked.name is None else redacted(blocked.name),
         "action": str(blocked.action),
         "code": blocked.code,
         "referenced_by": [{"kind": str(k), "name": redacted(n)} for k, n in blocked.referenced_by],
         "connection": redacted_data(blocked.connection),
         "owner": redacted_data(blocked.owner),
+        "count": blocked.count,
+        "limit": blocked.limit,
         "message": redacted(blocked.message),
     }
 
@@ -82,6 +85,7 @@ def document_with(
         "format_version": FORMAT_VERSION,
         "tool_version": context.tool_version,
         "database": context.database,
+        "instance_id": context.instance_id,
         "config_digest": context.config_digest,
         "state_digest": context.state_digest,
         "settings": {

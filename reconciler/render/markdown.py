@@ -59,7 +59,7 @@ def _blocked(plan: Plan) -> list[str]:
         if entry.owner is not None:
             by += f" owned by {md_code(entry.owner)}"
         lines.append(
-            f"- {md_code(f'{entry.kind} {entry.name}')} ({entry.action}) {md_code(entry.code)}{by}:"
+            f"- {md_code(entry.subject)} ({entry.action}) {md_code(entry.code)}{by}:"
             f" {md_text(entry.message)}"
         )
     if len(plan.blocked) > DETAILS_LIMIT:

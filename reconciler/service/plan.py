@@ -14,10 +14,18 @@ from reconciler.config import LoadedConfig
 from reconciler.errors import DatabaseError, Problem
 from reconciler.gc_pause import gc_paused
 from reconciler.model import DatabaseState
-from reconciler.planning import Plan, PlanContext, make_plan, with_config_problems
+from reconciler.planning import (
+    NO_LIMITS,
+    Limits,
+    Plan,
+    PlanContext,
+    make_plan,
+    with_config_problems,
+)
 from reconciler.planning.digest import config_digest, state_digest
 from reconciler.render.json import plan_document
 from reconciler.store import connected, read_state, redact, resolve_url
+from reconciler.store.instance import instance_id
 from reconciler.store.migrate import known_revision
 
 Step = Callable[[str], None]
@@ -48,11 +56,13 @@ def plan_config(
     *,
     force: bool = False,
     take_ownership: bool = False,
+    limits: Limits = NO_LIMITS,
     progress: Step | None = None,
 ) -> Planned:
     """Plan ``config`` against the database as it stands now; never writes to it.
 
-    ``database_url`` resolves like ``--database-url``. The database is opened read-only (a
+    ``database_url`` resolves like ``--database-url``; ``limits`` are ``--max-deletes`` and
+    ``--allow-empty``. The database is opened read-only (a
     read-only user will do): a missing SQLite file is not created and a database without the
     schema reads as empty. An invalid config is not planned and the database is not opened.
     A database that cannot be read raises `DatabaseError`. ``take_ownership`` adopts the rows
@@ -69,7 +79,7 @@ def plan_config(
         return Planned(plan, plan_document(plan, _context(url, config, None)))
     if progress is not None:
         progress("reading the database")
-    state = _read_only_state(url)
+    state, instance = _read_only_state(url)
     if progress is not None:
         progress("planning")
     plan = make_plan(
@@ -77,10 +87,11 @@ def plan_config(
         state,
         force=force,
         take_ownership=take_ownership,
+        limits=limits,
         sources=config.sources,
     )
     plan = with_config_problems(plan, config.problems)
-    return Planned(plan, plan_document(plan, _context(url, config, state)))
+    return Planned(plan, plan_document(plan, _context(url, config, state, instance)))
 
 
 def unreadable(config: LoadedConfig, database_url: str | None, error: DatabaseError) -> Planned:
@@ -96,12 +107,15 @@ def unreadable(config: LoadedConfig, database_url: str | None, error: DatabaseEr
     return Planned(plan, plan_document(plan, _context(url, config, None)))
 
 
-def _read_only_state(url: str) -> DatabaseState:
+def _read_only_state(url: str) -> tuple[DatabaseState, str | None]:
+    """The rows, and the instance id that names the database in a plan file."""
     with connected(url, read_only=True) as connection:
         known_revision(connection)
-        return read_state(connection)
+        return read_state(connection), instance_id(connection)
 
 
-def _context(url: str, config: LoadedConfig, state: DatabaseState | None) -> PlanContext:
+def _context(
+    url: str, config: LoadedConfig, state: DatabaseState | None, instance: str | None = None
+) -> PlanContext:
     read = None if state is None else state_digest(state)
-    return PlanContext(redact(url), config_digest(config), read)
+    return PlanContext(redact(url), config_digest(config), read, instance)

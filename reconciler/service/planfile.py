@@ -28,6 +28,7 @@ from reconciler.errors import (
     dotted,
 )
 from reconciler.gc_pause import gc_paused
+from reconciler.planning import NO_LIMITS, Limits
 from reconciler.render.json import dumps
 from reconciler.schema_files import load_schema
 
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 
 CONFIG_KEY = "config"
 FORCE_KEY = "force"
+MAX_DELETES_KEY = "max_deletes"
+ALLOW_EMPTY_KEY = "allow_empty"
 TAKE_OWNERSHIP_KEY = "take_ownership"
 FORMAT_VERSION = 1
 MESSAGE_LIMIT = 200
@@ -44,15 +47,18 @@ INTEGER_DIGITS = 100
 
 @dataclass(frozen=True)
 class SavedPlan:
-    """A plan file: its plan JSON, the merged config document, and the flags it was made with."""
+    """A plan file: its plan JSON, the merged config document, and the flags it was made with:
+    ``--force``, the delete limits, ``--take-ownership``."""
 
     path: str
     document: Mapping[str, Any]
     config: Mapping[str, Any]
     force: bool
-    take_ownership: bool = False
     loaded: LoadedConfig | None = None
     """The saved config as checked when read (`read_plan_file`); ``None``: check it on apply."""
+    limits: Limits = NO_LIMITS
+    take_ownership: bool = False
+    """A file of an older version records none: not taking (the safe default)."""
 
 
 @gc_paused
@@ -84,9 +90,16 @@ def read_plan_file(path: str) -> SavedPlan:
         document,
         document[CONFIG_KEY],
         document[FORCE_KEY],
-        document[TAKE_OWNERSHIP_KEY],
         loaded,
+        _limits(document),
+        document.get(TAKE_OWNERSHIP_KEY, False),
     )
+
+
+def _limits(document: Mapping[str, Any]) -> Limits:
+    """The limits a plan file records; a file of an older version records none: no cap, and
+    ``delete.all`` on (the safe defaults)."""
+    return Limits(document.get(MAX_DELETES_KEY), document.get(ALLOW_EMPTY_KEY, False))
 
 
 def check_saved_config(config: dict[str, Any], path: str) -> LoadedConfig:
@@ -103,10 +116,11 @@ def write_plan_file(
     config: Mapping[str, Any],
     *,
     force: bool,
+    limits: Limits = NO_LIMITS,
     take_ownership: bool = False,
 ) -> None:
-    """Save a plan for a later ``reconcile apply PLANFILE``: its JSON, the flags it was made
-    with (``force``, ``take_ownership``), the config.
+    """Save a plan for a later ``reconcile apply PLANFILE``: its JSON, ``force``, the delete
+    ``limits``, ``take_ownership``, the config; the plan applies with them as they were.
 
     ``config`` is the merged, interpolated config document (`LoadedConfig.document`); a file that
     cannot be written raises `ReconcileError`.
@@ -114,6 +128,8 @@ def write_plan_file(
     saved = {
         **document,
         FORCE_KEY: force,
+        MAX_DELETES_KEY: limits.max_deletes,
+        ALLOW_EMPTY_KEY: limits.allow_empty,
         TAKE_OWNERSHIP_KEY: take_ownership,
         CONFIG_KEY: dict(config),
     }
@@ -150,11 +166,11 @@ def _integer(text: str) -> int:
 
 @cache
 def _validator() -> Draft202012Validator:
-    """The plan schema, with the keys only plan files have required too."""
+    """The plan schema, with the two keys only plan files have required too."""
     from jsonschema import Draft202012Validator
 
     schema = load_schema("plan.schema.json")
-    required = [*schema["required"], FORCE_KEY, TAKE_OWNERSHIP_KEY, CONFIG_KEY]
+    required = [*schema["required"], FORCE_KEY, CONFIG_KEY]
     return Draft202012Validator({**schema, "required": required})
 
 

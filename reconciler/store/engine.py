@@ -14,6 +14,7 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from sqlalchemy import URL, Connection, Engine, event, exc
 
+from reconciler._version import DISTRIBUTION
 from reconciler.errors import DatabaseError
 from reconciler.store.dialects import DIALECTS, Dialect, dialect_of
 from reconciler.store.failures import redact, scrub, splits_password, translated
@@ -71,21 +72,6 @@ def _require_sqlite_path(url: URL) -> None:
             f"refusing the in-memory SQLite database {redact(url)!r}: nothing read or written"
             " there outlives the command; name a file, e.g. sqlite:///reconcile.db"
         )
-
-
-def database_identity(url: str | URL) -> tuple[str, str, int | None, str]:
-    """What names a database: backend, host, port and database (or SQLite file), not the user.
-
-    A plan may run as a read-only user and its apply as another: both reach the same database.
-    """
-    parsed = parse_url(url)
-    dialect = dialect_of(parsed)
-    host = (parsed.host or "").lower()
-    port = parsed.port or dialect.port
-    database = parsed.database or ""
-    if dialect.is_file:
-        database = os.path.normpath(database)
-    return (dialect.name, host, port, database)
 
 
 @contextmanager
@@ -152,7 +138,7 @@ def _create(url: URL, connect_args: dict[str, Any]) -> Engine:
         dialect = dialect_of(url)
         raise DatabaseError(
             f"the {dialect.name} driver is not installed ({error.name or error}):"
-            f" pip install 'reconciler[{dialect.extra or dialect.name}]'"
+            f" pip install '{DISTRIBUTION}[{dialect.extra or dialect.name}]'"
         ) from error
     except exc.NoSuchModuleError as error:
         raise DatabaseError(

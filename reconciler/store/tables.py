@@ -1,4 +1,5 @@
-"""The four tables of the reconciler, as SQLAlchemy Core tables.
+"""The tables of the reconciler, as SQLAlchemy Core tables: the four it reads and writes, and the
+instance id.
 
 This is the schema the code reads and writes. The database gets it from the Alembic revisions in
 ``migrations/``, never from ``metadata.create_all``; a test checks that the two agree on every
@@ -128,6 +129,15 @@ reconcile_journal = sa.Table(
     sa.Column("owner", name_type(), nullable=False, server_default=DEFAULT_OWNER),
     **TABLE_OPTIONS,
 )
+
+reconcile_instance = sa.Table(
+    "reconcile_instance",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    **TABLE_OPTIONS,
+)
+"""One row: the instance id revision 0003 stored, which names this database in plan files (it
+is not in `TABLES`: a schema older than that revision has none, and plans as before)."""
 
 STATE_TABLES = (providers, provider_connections, profiles)
 """The tables that make up a `DatabaseState`, in dependency order."""

@@ -111,7 +111,7 @@ def test_each_owner_prunes_only_its_own_rows(database_url: str, tmp_path: Path) 
     assert {n: after[n] for n in theirs} == theirs  # not a byte changed, timestamps included
     # Team-b's config, which declares nothing of team-a's, leaves team-a's rows alone too.
     emptied = write(tmp_path, "version: 1\nsettings: {owner: team-b}\n", "b.yaml")
-    result = apply(database_url, emptied)
+    result = apply(database_url, emptied, "--allow-empty")
     assert result.exit_code == 0, result.output
     assert set(rows(database_url, "profiles")) == {"writer"}
     assert set(rows(database_url, "providers")) >= {"eu"}
@@ -208,7 +208,10 @@ def test_a_saved_plan_keeps_its_take_ownership(database_url: str, tmp_path: Path
     assert json.loads(refused_file.read_text(encoding="utf-8"))["take_ownership"] is False
     usage = reconcile("apply", str(refused_file), "--take-ownership")
     assert usage.exit_code == 64
-    assert "keeps the --force and --take-ownership it was made with" in usage.output
+    assert (
+        "keeps the --force, --take-ownership, --max-deletes and --allow-empty it was made"
+        in usage.output
+    )
     before = snapshot(database_url)
     still = reconcile("apply", str(refused_file), "--database-url", database_url)
     assert_refused(database_url, still, before)
@@ -256,7 +259,7 @@ def test_a_forced_cascade_never_deletes_another_owners_row(
 ) -> None:
     shared(database_url, tmp_path)  # team-b's search uses team-a's eu and eu-key
     without_eu = write(tmp_path, "version: 1\nsettings: {owner: team-a}\n", "a.yaml")
-    code, document = plan_json(database_url, without_eu, "--force")
+    code, document = plan_json(database_url, without_eu, "--force", "--allow-empty")
     assert code == 3
     held = [(b["kind"], b["name"], b["code"], b["referenced_by"]) for b in document["blocked"]]
     assert held == [
@@ -267,7 +270,9 @@ def test_a_forced_cascade_never_deletes_another_owners_row(
         "--force never deletes or changes another owner's rows" in document["blocked"][0]["message"]
     )
     before = snapshot(database_url)
-    assert_refused(database_url, apply(database_url, without_eu, "--force"), before)
+    assert_refused(
+        database_url, apply(database_url, without_eu, "--force", "--allow-empty"), before
+    )
 
 
 def test_a_config_row_with_a_null_owner_is_the_default_owners(

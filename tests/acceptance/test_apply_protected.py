@@ -101,7 +101,7 @@ def test_deleting_a_protected_row_takes_two_applies(database_url: str, tmp_path:
     assert first.exit_code == 0, first.output
     assert "      protected: true -> false\n" in first.output
     assert "Apply complete: 0 created, 3 updated, 0 deleted." in first.output
-    second = apply(database_url, write(tmp_path, "version: 1\n"))
+    second = apply(database_url, write(tmp_path, "version: 1\n"), "--allow-empty")
     assert second.exit_code == 0, second.output
     assert "4 deleted" in second.output  # gpu, gpu-local, local and quick
     assert scalar(database_url, "SELECT COUNT(*) FROM profiles") == 0
@@ -120,16 +120,16 @@ def test_an_admin_protected_external_row_is_safe_from_a_forced_cascade(
         "UPDATE profiles SET protected = true WHERE name = 'app-bot'",
     )
     emptied = write(tmp_path, "version: 1\n")
-    code, document = plan_json(database_url, emptied, "--force")
+    code, document = plan_json(database_url, emptied, "--force", "--allow-empty")
     assert code == 3
     assert [(b["name"], b["code"]) for b in document["blocked"]] == [
         ("app-bot", "delete.protected")
     ]
     before = snapshot(database_url)
-    result = apply(database_url, emptied, "--force")
+    result = apply(database_url, emptied, "--force", "--allow-empty")
     assert result.exit_code == 3, result.output
     assert snapshot(database_url) == before
     execute(database_url, "UPDATE profiles SET protected = false WHERE name = 'app-bot'")
-    forced = apply(database_url, emptied, "--force")
+    forced = apply(database_url, emptied, "--force", "--allow-empty")
     assert forced.exit_code == 0, forced.output
     assert "3 deleted" in forced.output  # app-bot, gpu-box and gpu, as --force shows

@@ -122,7 +122,7 @@ def test_missing_driver_names_the_extra_to_install(
 ) -> None:
     monkeypatch.setitem(sys.modules, module, None)
     assert_one_line_error(
-        upgrade(url), "driver is not installed", f"pip install 'reconciler[{extra}]'"
+        upgrade(url), "driver is not installed", f"pip install 'llm-reconciler[{extra}]'"
     )
 
 

@@ -149,11 +149,11 @@ def test_a_referenced_delete_is_blocked_exit_3(database_url: str, tmp_path: Path
 
 def test_force_shows_the_whole_cascade(database_url: str, tmp_path: Path) -> None:
     config = orphaned_connection(database_url, tmp_path)
-    result = plan(config, database_url, "--force", "--detailed-exitcode")
+    result = plan(config, database_url, "--force", "--allow-empty", "--detailed-exitcode")
     assert result.exit_code == 2, result.output
     assert result.stdout.startswith("--force: deletes go ahead and every consequence is listed.")
     assert "  - legacy  (force)" in result.stdout
-    document = plan_json(config, database_url, "--force")
+    document = plan_json(config, database_url, "--force", "--allow-empty")
     deletes = [(c["kind"], c["name"], c["reason"]) for c in document["changes"]]
     assert deletes == [
         ("profile", "legacy", "force"),

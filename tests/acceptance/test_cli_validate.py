@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 import secret_samples
 from click.testing import CliRunner
+from sarif_schema import sarif_errors
 
 from reconciler.cli import cli
 
@@ -355,3 +357,36 @@ def test_deep_nesting_is_a_located_error_not_a_crash(
     assert result.returncode == 1, result.stderr
     assert f"{path}:{line}:{column}: error [yaml.nesting] " in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+INVALID_EXAMPLES = sorted((ROOT / "tests" / "examples" / "invalid").glob("*.yaml"))
+EXPECT = re.compile(r"^# expect: (\S+) (\d+)$", re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", INVALID_EXAMPLES, ids=[p.name for p in INVALID_EXAMPLES])
+def test_sarif_has_one_result_per_problem_at_its_line_with_its_rule(path: Path) -> None:
+    status, output = validate("-f", str(path), "--format", "sarif", env={})
+    assert status == 1
+    document = json.loads(output)
+    assert sarif_errors(document) == []
+    (run,) = document["runs"]
+    results = run["results"]
+    expected = sorted((code, int(line)) for code, line in EXPECT.findall(path.read_text()))
+    found = sorted(
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results
+    )
+    assert found == expected
+    rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in results)
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == {
+        path.as_uri()
+    }
+
+
+def test_sarif_of_a_valid_config_and_its_warnings(tmp_path: Path) -> None:
+    status, output = validate("-f", write(tmp_path, GOOD), "--format", "sarif")
+    assert (status, json.loads(output)["runs"][0]["results"]) == (0, [])
+    warned = "version: 1\nprofiles:\n  a: {provider: nope, model: m}\n"
+    status, output = validate("-f", write(tmp_path, warned), "--format", "sarif", "--strict")
+    (result,) = json.loads(output)["runs"][0]["results"]
+    assert (status, result["ruleId"], result["level"]) == (1, "ref.unknown-provider", "warning")

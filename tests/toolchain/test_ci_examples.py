@@ -5,10 +5,11 @@ user's pipeline)."""
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 GITHUB = ROOT / "examples" / "ci" / "github-actions.yaml"
 GITLAB = ROOT / "examples" / "ci" / "gitlab-ci.yaml"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
+ACTION = ROOT / "action.yml"
+ACTION_REF = "YOUR-ORG/YOUR-REPO@FULL-COMMIT-SHA"
 # Commands being built on other branches: until they land, their lines are skipped, not passed.
 PENDING: set[str] = set()
 GITLAB_KEYWORDS = {"workflow", "stages", "variables", "default", "include", "image", "services"}
@@ -169,9 +172,7 @@ def test_every_reconcile_command_line_exists(source: str, arguments: list[str]) 
 @pytest.mark.parametrize(
     ("source", "wanted"),
     [
-        ("github", ["validate", "-f", "config/", "--format", "github"]),
-        ("github", ["plan", "-f", "config/", "--format", "markdown", "--out", "plan.json"]),
-        ("github", ["apply", "plan.json"]),
+        ("github", ["validate", "-f", "config/", "--format", "sarif"]),
         ("gitlab", ["validate", "-f", "config/"]),
         ("gitlab", ["plan", "-f", "config/", "--format", "markdown", "--out", "plan.json"]),
         ("gitlab", ["apply", "plan.json"]),
@@ -182,21 +183,62 @@ def test_each_example_runs_the_commands_it_promises(source: str, wanted: list[st
     assert any(s == source and args[: len(wanted)] == wanted for s, args in LINES), LINES
 
 
-def test_github_workflow_plans_pull_requests_and_applies_on_merge() -> None:
+def action_steps(workflow: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The steps that use the reconcile action, by the command they run."""
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    mine = [step for step in steps if step.get("uses", "").startswith(ACTION_REF.split("@")[0])]
+    assert {step["uses"] for step in mine} == {ACTION_REF}, "one pinned ref for every job"
+    return {step["with"]["command"]: step for step in mine}
+
+
+def test_github_workflow_uses_the_action_to_validate_plan_and_apply() -> None:
     workflow = load(GITHUB)
-    assert set(workflow["on"]) == {"pull_request", "push"}
-    plan, apply = workflow["jobs"]["plan"], workflow["jobs"]["apply"]
-    assert plan["if"] == "github.event_name == 'pull_request'"
-    assert apply["if"] == "github.event_name == 'push'"
-    uses = [step.get("uses", "") for step in plan["steps"]]
-    assert any(u.startswith("actions/upload-artifact@") for u in uses)
-    comment = next(
-        s for s in plan["steps"] if s.get("uses", "").startswith("actions/github-script")
-    )
-    script = comment["with"]["script"]
-    assert "updateComment" in script and "createComment" in script  # one comment, updated
-    assert plan["permissions"]["pull-requests"] == "write"
-    assert any(s.get("uses", "").startswith("actions/download-artifact@") for s in apply["steps"])
+    assert set(workflow["on"]) == {"pull_request", "push", "workflow_dispatch"}
+    # A required check must start on every pull request: no paths filter on pull_request.
+    assert workflow["on"]["pull_request"] is None
+    jobs = workflow["jobs"]
+    assert jobs["validate"]["if"] == "github.event_name == 'pull_request'"
+    assert jobs["plan"]["if"] == "github.event_name != 'push'"
+    steps = action_steps(workflow)
+    assert set(steps) == {"validate", "plan", "apply"}
+    plan, apply = steps["plan"], steps["apply"]
+    assert plan["with"]["config"] == "config/" and "max-deletes" in plan["with"]
+    assert "RECONCILE_PLAN_DATABASE_URL" in plan["with"]["database-url"]
+    assert apply["with"]["plan-file"] == "plan.json"
+    assert "RECONCILE_DATABASE_URL" in apply["with"]["database-url"]
+    assert apply["with"]["pull-request"] == "${{ steps.find.outputs.number }}"  # comments back
+    assert jobs["plan"]["permissions"]["pull-requests"] == "write"
+    assert jobs["apply"]["permissions"]["pull-requests"] == "write"
+    uses = [step.get("uses", "") for job in jobs.values() for step in job["steps"]]
+    for action in ("upload-artifact@", "download-artifact@", "codeql-action/upload-sarif@"):
+        assert any(action in u for u in uses), action
+
+
+def test_github_workflow_concurrency_never_cancels_a_running_deploy() -> None:
+    jobs = load(GITHUB)["jobs"]
+    assert jobs["plan"]["concurrency"]["cancel-in-progress"] is True
+    deploy = jobs["apply"]["concurrency"]
+    assert deploy == {"group": "reconcile-production", "cancel-in-progress": False}
+    text = GITHUB.read_text()
+    assert "deploys queue, never cancel" not in text  # GitHub cancels an older pending run
+    assert "*pending* run per group" in text
+
+
+def test_github_plan_skips_its_work_when_the_config_is_unchanged() -> None:
+    (plan_job,) = [job for name, job in load(GITHUB)["jobs"].items() if name == "plan"]
+    checkout, changed, plan, upload = plan_job["steps"]
+    assert checkout["with"]["fetch-depth"] == 2
+    assert "git diff --quiet HEAD^1 HEAD -- config/" in changed["run"]
+    assert plan["if"] == "steps.changed.outputs.config == 'true'"
+    assert upload["if"] == "steps.plan.outputs.plan-file != ''"
+
+
+def test_github_workflow_can_plan_again_and_apply_that_plan_by_hand() -> None:
+    workflow = load(GITHUB)
+    assert workflow["on"]["workflow_dispatch"]["inputs"]["apply"]["type"] == "boolean"
+    apply = workflow["jobs"]["apply"]
+    assert apply["needs"] == "plan" and apply["environment"] == "production"
+    assert "inputs.apply" in apply["if"] and "needs.plan.outputs.has-changes" in apply["if"]
 
 
 def test_gitlab_pipeline_plans_merge_requests_and_applies_on_the_default_branch() -> None:
@@ -205,7 +247,7 @@ def test_gitlab_pipeline_plans_merge_requests_and_applies_on_the_default_branch(
     assert "plan.json" in pipeline["plan"]["artifacts"]["paths"]
     assert pipeline["apply"]["rules"][0]["if"] == "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"
     assert pipeline["apply"]["resource_group"] == "production"
-    scripts = "\n".join(pipeline["plan"]["script"])
+    scripts = "\n".join(pipeline["plan"]["after_script"])
     assert "/notes" in scripts and '"PUT"' in scripts  # one note, updated
 
 
@@ -220,7 +262,7 @@ def test_pre_commit_hook_definition() -> None:
     ("arguments", "problem"),
     [
         (["validate", "--formats", "github"], "reconcile validate has no option --formats"),
-        (["validate", "--format", "sarif"], "reconcile validate --format 'sarif' is not one of"),
+        (["validate", "--format", "junit"], "reconcile validate --format 'junit' is not one of"),
         (["validate", "--strict=yes"], "reconcile validate --strict takes no value"),
         (["completion", "bash", "zsh"], "reconcile completion takes 1 positional arguments"),
         (["valdiate"], "reconcile has no command 'valdiate'"),
@@ -249,7 +291,8 @@ def test_inline_python_of_the_gitlab_pipeline_compiles() -> None:
     bodies = [
         script.split("<<'PY'\n", 1)[1].rsplit("\nPY", 1)[0]
         for name in ("plan", "apply")
-        for script in pipeline[name]["script"]
+        for key in SHELL_KEYS
+        for script in pipeline[name].get(key, [])
         if "<<'PY'" in script
     ]
     assert len(bodies) == 2
@@ -257,13 +300,24 @@ def test_inline_python_of_the_gitlab_pipeline_compiles() -> None:
         compile(body, "gitlab-ci.yaml", "exec")
 
 
+def test_gitlab_plan_note_is_always_this_pipelines() -> None:
+    """The note is written in after_script, which runs whatever the script did: an old plan
+    never stays standing on a failed plan, and plan runs even when validate fails."""
+    plan = load(GITLAB)["plan"]
+    assert plan["needs"] == []
+    assert '"PUT"' in plan["after_script"][0] and "plan.err" in plan["after_script"][0]
+    assert "exit" in plan["script"][-1] and "plan.exitcode" in plan["script"][-1]
+    assert "[:900_000]" not in GITLAB.read_text()  # the tool's --max-chars, never a slice
+
+
 @pytest.mark.parametrize(
     ("path", "schema"),
     [
         (GITHUB, ["--builtin-schema", "vendor.github-workflows"]),
+        (ACTION, ["--builtin-schema", "vendor.github-actions"]),
         (GITLAB, ["--builtin-schema", "vendor.gitlab-ci", "--data-transform", "gitlab-ci"]),
     ],
-    ids=["github", "gitlab"],
+    ids=["github", "action", "gitlab"],
 )
 def test_ci_files_match_their_platform_schema(
     path: Path, schema: list[str], python_tools: Path
@@ -272,3 +326,49 @@ def test_ci_files_match_their_platform_schema(
     command = [str(python_tools / "check-jsonschema"), *schema, str(path)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def action_as_workflow() -> dict[str, Any]:
+    """The action's steps as a reusable workflow whose inputs are the action's, which actionlint
+    checks like any workflow (it does not read action metadata files themselves)."""
+    action: dict[str, Any] = YAML(typ="safe").load(ACTION.read_text())
+    inputs = {
+        name: {
+            "type": "string",
+            "required": bool(spec.get("required")),
+            **(
+                {"default": spec["default"]} if "${{" not in str(spec.get("default", "${{")) else {}
+            ),
+        }
+        for name, spec in action["inputs"].items()
+    }
+    return {
+        "on": {"workflow_call": {"inputs": inputs}},
+        "jobs": {"action": {"runs-on": "ubuntu-latest", "steps": action["runs"]["steps"]}},
+    }
+
+
+def test_actionlint_passes_the_workflow_and_the_action(
+    actionlint: Callable[..., list[dict[str, Any]]], tmp_path: Path
+) -> None:
+    steps = tmp_path / "action-steps.yaml"
+    steps.write_text(json.dumps(action_as_workflow(), indent=2))  # JSON is YAML
+    assert actionlint(GITHUB, steps) == []
+
+
+def test_actionlint_is_really_checking(
+    actionlint: Callable[..., list[dict[str, Any]]], tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    text = GITHUB.read_text().replace("inputs.apply", "inputs.aply")
+    broken.write_text(text.replace("needs: plan", "needs: plann"))
+    found = actionlint(broken)
+    assert {problem["kind"] for problem in found} == {"expression", "job-needs"}, found
+    assert any('property "aply" is not defined' in problem["message"] for problem in found)
+    hostile = action_as_workflow()
+    hostile["jobs"]["action"]["steps"].append(
+        {"shell": "bash", "run": "echo ${{ github.event.pull_request.title }}"}
+    )
+    (tmp_path / "hostile.yaml").write_text(json.dumps(hostile))
+    (untrusted,) = actionlint(tmp_path / "hostile.yaml")
+    assert "potentially untrusted" in untrusted["message"]

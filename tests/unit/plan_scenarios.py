@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from plan_values import BACKFILL, CONFIG, SEED, config, conn, db, prof, prov
+from plan_values import ALLOW_EMPTY, BACKFILL, CONFIG, SEED, config, conn, db, prof, prov
 
 from reconciler.errors import Location, SourceMap
-from reconciler.model import DatabaseState
-from reconciler.planning import Plan, PlanContext, make_plan
+from reconciler.model import DatabaseState, Kind
+from reconciler.planning import Limits, Plan, PlanContext, make_plan
 from reconciler.planning.digest import state_digest
 
 
@@ -47,7 +47,7 @@ def forced() -> tuple[Plan, DatabaseState]:
         conn("gone", by=CONFIG),
         prof("z", "openai", "gone"),
     )
-    return make_plan(config(), state, force=True), state
+    return make_plan(config(), state, force=True, limits=ALLOW_EMPTY), state
 
 
 def in_sync() -> tuple[Plan, DatabaseState]:
@@ -98,6 +98,24 @@ def guarded() -> tuple[Plan, DatabaseState]:
     return make_plan(desired, state, force=True), state
 
 
+def limited() -> tuple[Plan, DatabaseState]:
+    """Plan-level blocked entries: a file that lost its connections and most of its profiles,
+    planned with --max-deletes 2, and an ignored field that the database changed."""
+    desired = config(
+        prov("eu", enabled=False),
+        prof("kept", "openai", "openai-managed", label="mine"),
+        ignore={Kind.PROVIDER: ("enabled",), Kind.PROFILE: ("label",)},
+    )
+    state = db(
+        prov("eu", by=CONFIG),
+        conn("team", "openai", by=CONFIG),
+        conn("bot", "openai", by=CONFIG),
+        prof("kept", "openai", "openai-managed", CONFIG, label="theirs", model="old"),
+        *[prof(f"gone{i}", "openai", "team", CONFIG) for i in range(3)],
+    )
+    return make_plan(desired, state, limits=Limits(max_deletes=2)), state
+
+
 SCENARIOS = {
     "mixed": mixed,
     "forced": forced,
@@ -105,12 +123,14 @@ SCENARIOS = {
     "long": long,
     "shared": shared,
     "guarded": guarded,
+    "limited": limited,
 }
 
 
 def context(state: DatabaseState) -> PlanContext:
     return PlanContext(
         database="postgresql://app:***@db/prod",
+        instance_id="0f6e3c3a-5d9b-4c1e-9a51-7d2f8e4b6a10",
         config_digest="sha256:" + "0" * 64,
         state_digest=state_digest(state),
         tool_version="0.1.0",

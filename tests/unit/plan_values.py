@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from reconciler import canonical
@@ -10,18 +11,21 @@ from reconciler.model import (
     Connection,
     DatabaseState,
     DesiredState,
+    Kind,
     ManagedBy,
     Profile,
     Provider,
     Row,
     Settings,
 )
-from reconciler.planning import Change, Plan, make_plan
+from reconciler.planning import NO_LIMITS, Change, Limits, Plan, make_plan
 from reconciler.planning.outcome import applied
 
 CONFIG = ManagedBy.CONFIG
 SEED = ManagedBy.SEED
 BACKFILL = ManagedBy.BACKFILL
+ALLOW_EMPTY = Limits(allow_empty=True)
+"""For plans that empty a kind on purpose, to test another rule than ``delete.all``."""
 
 
 def prov(name: str, type: str = "openai", by: ManagedBy | None = None, **kw: Any) -> Provider:
@@ -59,9 +63,14 @@ def _split(rows: tuple[Row, ...]) -> dict[str, dict[str, Any]]:
 
 
 def config(
-    *rows: Row, mode: str | None = None, deployment: str | None = None, owner: str = "default"
+    *rows: Row,
+    mode: str | None = None,
+    deployment: str | None = None,
+    owner: str = "default",
+    ignore: Mapping[Kind, tuple[str, ...]] | None = None,
 ) -> DesiredState:
-    return DesiredState(Settings(deployment, mode, owner), **_split(rows))
+    ignored = frozenset((kind, name) for kind, names in (ignore or {}).items() for name in names)
+    return DesiredState(Settings(deployment, mode, owner, ignored), **_split(rows))
 
 
 def db(*rows: Row, seeded: bool = True) -> DatabaseState:
@@ -78,10 +87,12 @@ def brief(plan: Plan) -> list[tuple[str, str, str, str]]:
     return [(c.action, c.kind, c.name, c.reason) for c in plan.changes]
 
 
-def converges(desired: DesiredState, state: DatabaseState, *, force: bool = False) -> bool:
+def converges(
+    desired: DesiredState, state: DatabaseState, *, force: bool = False, limits: Limits = NO_LIMITS
+) -> bool:
     """Applying the plan, then planning again, gives no change."""
-    first = make_plan(desired, state, force=force)
-    again = make_plan(desired, applied(state, first.changes), force=force)
+    first = make_plan(desired, state, force=force, limits=limits)
+    again = make_plan(desired, applied(state, first.changes), force=force, limits=limits)
     return again.changes == () and again.blocked == ()
 
 

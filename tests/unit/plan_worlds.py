@@ -1,7 +1,8 @@
 """Random small worlds of names for property tests: a consistent database and configs over them.
 
 Database rows come with every ``managed_by``, ``config`` rows with an owner (NULL being the
-default owner's) and some rows protected; configs with an owner of their own. `shared_worlds`
+default owner's) and some rows protected; configs with an owner of their own and any
+``settings.ignore``. `shared_worlds`
 gives two owners' configs over halves of the names, to apply one after the other.
 """
 
@@ -13,15 +14,19 @@ from collections.abc import Sequence
 from hypothesis import strategies as st
 
 from reconciler.model import (
+    IGNORABLE,
     Auth,
     Connection,
     DatabaseState,
     DesiredState,
+    Kind,
     ManagedBy,
     Profile,
     Provider,
+    Row,
     Settings,
 )
+from reconciler.planning.draft import table
 
 PROVIDERS = ["openai", "anthropic", "ollama", "gemini", "p1", "p2"]
 CONNECTIONS = ["c1", "c2", "openai-personal", "p1-personal", "p2-local", "anthropic-managed"]
@@ -30,6 +35,22 @@ OWNERS = st.sampled_from([None, *ManagedBy])
 CONFIG_OWNERS = st.sampled_from([None, "default", "team-a", "team-b"])
 PROTECTED = st.sampled_from([False, False, True])
 AUTHS = st.sampled_from([Auth("platform"), Auth("none"), Auth("api_key", "credential/k")])
+_PAIRS = [(kind, name) for kind, names in IGNORABLE.items() for name in names]
+IGNORED = st.frozensets(st.sampled_from(_PAIRS)) | st.just(frozenset(_PAIRS))
+"""Any ``settings.ignore``, every field that may be ignored as often as a few."""
+VALUES = {
+    "base_url": st.sampled_from([None, "https://a.example", "https://b.example"]),
+    "enabled": st.sampled_from([True, False, None]),
+    "auth": AUTHS,
+    "model": st.sampled_from(["m", "n", "z"]),
+    "source": st.sampled_from([None, "managed", "user"]),
+    "label": st.sampled_from([None, "", "x", "y"]),
+    "description": st.sampled_from([None, "d"]),
+    "system_prompt": st.sampled_from([None, "s\n"]),
+    "temperature": st.sampled_from([None, 0, 1, 1.0, 1.5]),
+    "max_tokens": st.sampled_from([None, 1, 100]),
+}
+"""Values an application or an admin may write into each field that can be ignored."""
 
 Pools = tuple[Sequence[str], Sequence[str], Sequence[str]]
 """Names a config may declare: providers, connections, profiles."""
@@ -105,6 +126,7 @@ def configs(
             draw(st.sampled_from(known)),
             draw(st.sampled_from(["m", "n"])),
             draw(st.sampled_from([None, None, *connections])),
+            label=draw(st.sampled_from([None, "x"])),
             temperature=draw(st.sampled_from([None, 1, 1.0, 0.7])),
             protected=draw(PROTECTED),
         )
@@ -112,7 +134,8 @@ def configs(
     }
     mode = draw(st.sampled_from([None, "managed", "your-own"]))
     owner = draw(st.sampled_from(owners))
-    return DesiredState(Settings(None, mode, owner), providers, connections, profiles)
+    settings = Settings(None, mode, owner, draw(IGNORED))
+    return DesiredState(settings, providers, connections, profiles)
 
 
 @st.composite
@@ -132,6 +155,25 @@ def shared_worlds(draw: st.DrawFn) -> tuple[DatabaseState, list[DesiredState]]:
         owner = ("team-a", "team-b")[turn % 2]
         turns.append(draw(configs(state, HALVES[turn % 2], (owner,))))
     return state, turns
+
+
+@st.composite
+def stirred(draw: st.DrawFn, state: DatabaseState, settings: Settings) -> DatabaseState:
+    """``state`` with any value in every field ``settings`` ignores, row by row: what the
+    application or admins may have written there since the last apply."""
+    tables: dict[Kind, dict[str, Row]] = {}
+    for kind in Kind:
+        ignored = settings.ignored(kind)
+        rows = dict(table(state, kind))
+        for name, row in rows.items():
+            if ignored:
+                rows[name] = row._replace(**{f: draw(VALUES[f]) for f in ignored})
+        tables[kind] = rows
+    return DatabaseState(
+        tables[Kind.PROVIDER],  # type: ignore[arg-type]
+        tables[Kind.CONNECTION],  # type: ignore[arg-type]
+        tables[Kind.PROFILE],  # type: ignore[arg-type]
+    )
 
 
 def shuffled(state: DatabaseState, seed: int) -> DatabaseState:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from reconciler.config.convert import desired_state
-from reconciler.model import Auth, Connection, Profile, Provider, Settings
+from reconciler.model import Auth, Connection, Kind, Profile, Provider, Settings
 
 
 def test_rows_and_settings() -> None:
@@ -43,3 +43,21 @@ def test_reads_what_it_can_from_an_invalid_document() -> None:
 def test_sections_of_the_wrong_type_read_as_empty() -> None:
     state = desired_state({"profiles": ["a"], "settings": "x"})
     assert state.profiles == {} and state.settings == Settings()
+
+
+def test_settings_ignore_keeps_only_fields_that_may_be_ignored() -> None:
+    state = desired_state(
+        {
+            "settings": {
+                "ignore": {
+                    "profiles": ["label", "name", "provider_connection", 3],
+                    "providers": "enabled",
+                    "connections": ["auth", "provider"],
+                    "other": ["label"],
+                }
+            }
+        }
+    )
+    assert state.settings.ignore == {(Kind.PROFILE, "label"), (Kind.CONNECTION, "auth")}
+    assert state.settings.ignored(Kind.PROFILE) == ("label",)
+    assert state.settings.ignored(Kind.PROVIDER) == ()

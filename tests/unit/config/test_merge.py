@@ -64,3 +64,21 @@ def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
     files, problems = expand([str(tmp_path), given, given])
     assert [name for _, name in files] == [str(tmp_path / "a.yaml")]
     assert problems == []
+
+
+def test_settings_ignore_must_agree_as_a_whole_in_any_order() -> None:
+    first = part("a.yaml", "version: 1\nsettings:\n  ignore: {profiles: [label, temperature]}\n")
+    same = part("b.yaml", "version: 1\nsettings:\n  ignore: {profiles: [temperature, label]}\n")
+    also = part(
+        "c.yaml",
+        "version: 1\nsettings:\n  ignore: {profiles: [label, temperature], providers: []}\n",
+    )
+    assert merge([first, same, also])[2] == []
+    fewer = part("d.yaml", "version: 1\nsettings:\n  ignore: {profiles: [label]}\n")
+    other = part("e.yaml", "version: 1\nsettings:\n  ignore: {providers: [enabled]}\n")
+    document, _sources, problems = merge([first, fewer, other])
+    assert document["settings"]["ignore"] == {"profiles": ["label", "temperature"]}
+    assert [(p.code, p.location.file) for p in problems] == [  # type: ignore[union-attr]
+        ("settings.conflict", "d.yaml"),
+        ("settings.conflict", "e.yaml"),
+    ]

@@ -86,7 +86,8 @@ def test_precheck_never_accepts_a_near_valid_item_jsonschema_rejects(
         st.one_of(
             VALUES,
             st.dictionaries(
-                st.sampled_from(["deployment", "inference_mode", "owner", "x"]), SCALARS
+                st.sampled_from(["deployment", "inference_mode", "owner", "ignore", "x"]),
+                st.one_of(SCALARS, st.just({"profiles": ["label"]})),
             ),
         ),
         max_size=4,

@@ -8,7 +8,7 @@ import pytest
 from reconciler.config.load import parse_text
 from reconciler.config.schema import check_schema, config_schema
 from reconciler.errors import Location
-from reconciler.model import AUTH_TYPES, PROFILE_SOURCES, PROVIDER_TYPES
+from reconciler.model import AUTH_TYPES, IGNORABLE, PROFILE_SOURCES, PROVIDER_TYPES
 
 
 def problems(text: str) -> list[tuple[str, int, int, str]]:
@@ -46,7 +46,9 @@ def test_unknown_key_is_located_at_the_key_with_a_suggestion() -> None:
 
 def test_unknown_key_without_a_close_match_lists_the_keys() -> None:
     (message,) = messages("version: 1\nsettings: {zzz: 1}\n")
-    assert message == "unknown key 'zzz' (expected one of: deployment, inference_mode, owner)"
+    assert message == (
+        "unknown key 'zzz' (expected one of: deployment, inference_mode, owner, ignore)"
+    )
 
 
 def test_enum_suggests_the_closest_value() -> None:
@@ -211,3 +213,57 @@ def test_limits_fit_every_backend() -> None:
         assert limit * 4 <= 65_535
     assert defs["text"]["maxLength"] * 4 <= 16_777_215
     assert 2 * defs["text"]["maxLength"] * 4 <= 4 * 2**20 // 2
+
+
+def test_settings_ignore_takes_the_fields_of_each_section() -> None:
+    text = (
+        "version: 1\nsettings:\n  ignore:\n    providers: [enabled, base_url]\n"
+        "    connections: [auth]\n    profiles: [label, temperature, model, max_tokens]\n"
+    )
+    assert problems(text) == []
+
+
+@pytest.mark.parametrize(
+    ("section", "field"),
+    [
+        ("providers", "name"),
+        ("providers", "type"),
+        ("connections", "provider"),
+        ("profiles", "provider"),
+        ("profiles", "provider_connection"),
+        ("profiles", "protected"),
+        ("providers", "protected"),
+        ("connections", "protected"),
+    ],
+)
+def test_settings_ignore_refuses_what_every_plan_compares_at_the_value(
+    section: str, field: str
+) -> None:
+    text = f"version: 1\nsettings:\n  ignore:\n    {section}: [label, {field}]\n"
+    if section != "profiles":
+        text = text.replace("[label, ", "[")
+    found = problems(text)
+    index = 1 if section == "profiles" else 0
+    column = len(f"    {section}: [") + 1 + (len("label, ") if index else 0)
+    assert found == [("schema.enum", 4, column, f"settings.ignore.{section}[{index}]")]
+    (message,) = messages(text)
+    assert message.startswith(f"'{field}' cannot be ignored")
+
+
+def test_settings_ignore_suggests_a_misspelt_field_and_refuses_a_repeated_one() -> None:
+    text = "version: 1\nsettings:\n  ignore:\n    profiles: [temprature, label, label]\n"
+    assert sorted(messages(text)) == [
+        "'label' is listed twice",
+        "'temprature' is not a field that may be ignored here; did you mean 'temperature'?",
+    ]
+    assert sorted(problems(text)) == [
+        ("schema.enum", 4, 16, "settings.ignore.profiles[0]"),
+        ("schema.uniqueItems", 4, 35, "settings.ignore.profiles[2]"),
+    ]
+
+
+def test_settings_ignore_lists_what_the_model_may_ignore() -> None:
+    ignore = config_schema()["properties"]["settings"]["properties"]["ignore"]["properties"]
+    assert {section: tuple(spec["items"]["enum"]) for section, spec in ignore.items()} == {
+        kind.section: fields for kind, fields in IGNORABLE.items()
+    }

@@ -1,7 +1,19 @@
 from __future__ import annotations
 
 import pytest
-from plan_values import BACKFILL, CONFIG, brief, change, config, conn, converges, db, prof, prov
+from plan_values import (
+    ALLOW_EMPTY,
+    BACKFILL,
+    CONFIG,
+    brief,
+    change,
+    config,
+    conn,
+    converges,
+    db,
+    prof,
+    prov,
+)
 
 from reconciler.model import Auth, Connection, InferenceMode, Kind, ManagedBy
 from reconciler.planning import Action, derive_connection, make_plan
@@ -125,7 +137,7 @@ def test_conflict_when_the_derived_name_has_another_provider(exists: bool) -> No
 def test_conflict_when_this_plan_deletes_the_derived_connection() -> None:
     # p2-personal left the config; it is for another provider, so it is deleted, not handed back.
     state = db(prov("p2", by=CONFIG), conn("p2-personal", "openai", by=CONFIG), prof("keep", "p2"))
-    plan = make_plan(config(prov("p2")), state)
+    plan = make_plan(config(prov("p2")), state, limits=ALLOW_EMPTY)
     (blocked,) = plan.blocked
     assert blocked.code == "backfill.conflict"
     assert "this plan deletes it" in blocked.message

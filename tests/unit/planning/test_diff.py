@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from plan_values import (
+    ALLOW_EMPTY,
     BACKFILL,
     CONFIG,
     SEED,
@@ -174,6 +175,71 @@ def test_names_compare_exactly_case_included() -> None:
     ]
 
 
+IGNORE = {
+    Kind.PROVIDER: ("enabled",),
+    Kind.CONNECTION: ("auth",),
+    Kind.PROFILE: ("label", "temperature"),
+}
+
+
+def test_an_ignored_field_is_written_when_the_row_is_created() -> None:
+    desired = config(
+        prov("eu", enabled=False),
+        conn("c", "eu", "none"),
+        prof("a", "eu", "c", label="mine", temperature=0.5),
+        prof("b", "eu", "c"),
+        ignore=IGNORE,
+    )
+    plan = make_plan(desired, db())
+    assert change(plan, "provider", "eu").after == prov("eu", enabled=False)
+    assert change(plan, "connection", "c").after == conn("c", "eu", "none")
+    assert change(plan, "profile", "a").after == prof("a", "eu", "c", label="mine", temperature=0.5)
+    assert change(plan, "profile", "b").after == prof("b", "eu", "c")  # the defaults: null
+
+
+def test_an_ignored_field_is_never_compared_once_the_row_exists() -> None:
+    state = db(
+        prov("eu", enabled=False, by=CONFIG),
+        conn("c", "eu", "api_key", "credential/admin", CONFIG),
+        prof("a", "eu", "c", CONFIG, label="theirs", temperature=1.9),
+    )
+    desired = config(
+        prov("eu"),
+        conn("c", "eu", "none"),
+        prof("a", "eu", "c", label="mine", temperature=0.5),
+        ignore=IGNORE,
+    )
+    plan = make_plan(desired, state)
+    assert plan.changes == () and plan.blocked == ()
+    assert make_plan(config(prov("eu"), ignore=IGNORE), db(prov("eu", by=CONFIG))).changes == ()
+
+
+def test_an_update_keeps_the_database_value_of_an_ignored_field_in_its_images() -> None:
+    state = db(prof("a", "openai", "openai-managed", CONFIG, label="theirs", model="old"))
+    desired = config(prof("a", "openai", "openai-managed", label="mine"), ignore=IGNORE)
+    (update,) = make_plan(desired, state).changes
+    assert update.diff == (FieldDiff("model", "old", "m"),)
+    assert update.after is not None and update.after.label == "theirs"
+    assert update.before is not None and update.before.label == "theirs"
+    assert converges(desired, state)
+
+
+def test_an_adopted_row_keeps_the_database_value_of_an_ignored_field() -> None:
+    state = db(prov("eu", enabled=False))
+    (adopt,) = make_plan(config(prov("eu"), ignore=IGNORE), state).changes
+    assert (adopt.reason, adopt.diff) == ("adopt", ())
+    assert adopt.after is not None and adopt.after.enabled is False
+    assert adopt.after.managed_by is CONFIG
+
+
+def test_fields_not_ignored_are_still_compared() -> None:
+    state = db(prov("eu", "openai", enabled=False, base_url="https://a.example", by=CONFIG))
+    desired = config(prov("eu", "gemini", base_url="https://b.example"), ignore=IGNORE)
+    (update,) = make_plan(desired, state).changes
+    assert [d.field for d in update.diff] == ["type", "base_url"]
+    assert update.after == prov("eu", "gemini", enabled=False, base_url="https://b.example")
+
+
 # --- owners (DESIGN §13) -----------------------------------------------------------------------
 
 
@@ -217,10 +283,14 @@ def test_pruning_is_limited_to_the_configs_owner() -> None:
         prov("old", by=CONFIG),  # the default owner's
         prov("odd", by=CONFIG, owner="Team-A"),  # owners compare exactly
     )
-    plan = make_plan(config(owner="team-a"), state)
+    plan = make_plan(config(owner="team-a"), state, limits=ALLOW_EMPTY)
     assert brief(plan) == [("delete", "provider", "mine", "removed")]
     assert plan.blocked == ()
-    assert brief(make_plan(config(), state)) == [("delete", "provider", "old", "removed")]
+    default = make_plan(config(), state, limits=ALLOW_EMPTY)
+    assert brief(default) == [("delete", "provider", "old", "removed")]
+    # delete.all counts only the owner's rows: team-a empties its providers, team-b's stay.
+    (emptied,) = make_plan(config(owner="team-a"), state).blocked
+    assert (emptied.kind, emptied.code, emptied.count) == (Kind.PROVIDER, "delete.all", 1)
 
 
 @pytest.mark.parametrize("force", [False, True])

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from plan_values import (
+    ALLOW_EMPTY,
     BACKFILL,
     CONFIG,
     SEED,
@@ -50,7 +51,7 @@ def test_a_referenced_provider_lists_connections_then_profiles() -> None:
 
 def test_rows_deleted_by_the_same_plan_do_not_refuse_it() -> None:
     state = db(prov("p", by=CONFIG), conn("c", "p", by=CONFIG), prof("x", "p", "c", CONFIG))
-    plan = make_plan(config(), state)
+    plan = make_plan(config(), state, limits=ALLOW_EMPTY)
     assert plan.blocked == ()
     assert plan.summary.delete == 3
 
@@ -82,7 +83,7 @@ def test_force_cascades_two_levels_deep() -> None:
         prof("y", "p", "c", BACKFILL),
         prof("x", "openai", "c"),
     )
-    plan = make_plan(config(), state, force=True)
+    plan = make_plan(config(), state, force=True, limits=ALLOW_EMPTY)
     assert plan.blocked == ()
     assert brief(plan) == [
         ("create", "connection", "openai-personal", "backfill"),
@@ -91,7 +92,7 @@ def test_force_cascades_two_levels_deep() -> None:
         ("delete", "connection", "c", "force"),
         ("delete", "provider", "p", "removed"),
     ]
-    assert converges(config(), state, force=True)
+    assert converges(config(), state, force=True, limits=ALLOW_EMPTY)
 
 
 def test_without_force_the_same_plan_is_refused() -> None:
@@ -107,7 +108,7 @@ def test_a_config_row_naming_a_deleted_row_is_a_dangling_reference_force_or_not(
     state = db(prov("p", by=CONFIG), conn("c", "p", by=CONFIG))
     desired = config(conn("c", "p"), prof("x", "openai", "gone"))
     for force in (False, True):
-        plan = make_plan(desired, state, force=force)
+        plan = make_plan(desired, state, force=force, limits=ALLOW_EMPTY)
         assert plan.blocked == ()
         assert [(p.code, p.path, p.level) for p in plan.problems] == [
             ("ref.unknown-provider", "connections.c.provider", "error"),
@@ -124,7 +125,7 @@ def test_a_config_profile_keeping_a_deleted_connection_is_guarded() -> None:
 
 def test_seed_rows_are_never_deleted_by_a_cascade() -> None:
     state = db(prov("p", by=CONFIG), conn("c", "p", by=SEED))
-    plan = make_plan(config(), state, force=True)
+    plan = make_plan(config(), state, force=True, limits=ALLOW_EMPTY)
     assert [(b.name, b.code) for b in plan.blocked] == [("c", "delete.canonical")]
 
 
@@ -181,7 +182,7 @@ def test_a_forced_cascade_through_an_external_row_still_stops_at_another_owner()
         conn("c", "p"),
         prof("theirs", "openai", "c", CONFIG, owner="team-b"),
     )
-    plan = make_plan(config(), state, force=True)
+    plan = make_plan(config(), state, force=True, limits=ALLOW_EMPTY)
     assert [(b.kind, b.name, b.code) for b in plan.blocked] == [
         (Kind.CONNECTION, "c", "delete.referenced")
     ]
@@ -202,7 +203,7 @@ def test_no_plan_deletes_a_protected_row_it_removes(force: bool) -> None:
 
 def test_an_external_protected_row_is_safe_from_a_forced_cascade() -> None:
     state = db(prov("p", by=CONFIG), conn("c", "p", protected=True), prof("y", "p", "c"))
-    plan = make_plan(config(), state, force=True)
+    plan = make_plan(config(), state, force=True, limits=ALLOW_EMPTY)
     assert [(b.kind, b.name, b.code) for b in plan.blocked] == [
         (Kind.CONNECTION, "c", "delete.protected")
     ]

@@ -97,6 +97,18 @@ def test_an_unforced_cascade_into_a_seed_row_is_refused_as_referenced() -> None:
     assert [(b.name, b.code) for b in plan.blocked] == [("my-ollama", "delete.referenced")]
 
 
+def test_drift_in_an_ignored_field_is_not_reported() -> None:
+    drifted = prov("ollama", "ollama", by=SEED, enabled=False, base_url="http://gpu:11434")
+    desired = config(ignore={Kind.PROVIDER: ("enabled",)})
+    plan = make_plan(desired, db(drifted))
+    assert plan.changes == ()
+    (problem,) = plan.problems
+    assert problem.code == "canonical.drift"
+    assert "base_url" in problem.message and "enabled" not in problem.message
+    all_ignored = config(ignore={Kind.PROVIDER: ("enabled", "base_url")})
+    assert make_plan(all_ignored, db(drifted)).problems == ()
+
+
 def test_an_admin_protecting_a_canonical_row_is_no_drift() -> None:
     state = db(prov("openai", "openai", by=SEED, protected=True))
     plan = make_plan(config(), state)

@@ -97,6 +97,34 @@ def test_a_change_whose_target_moved_says_so_not_that_the_row_changed() -> None:
     assert message == "profile quick: the change itself differs: model: 'b' -> 'c'"
 
 
+def _plan_level(code: str, kind: str | None, count: int) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "name": None,
+        "action": "delete",
+        "code": code,
+        "referenced_by": [],
+        "connection": None,
+        "count": count,
+        "limit": 1 if code == "delete.limit" else None,
+        "message": "m",
+    }
+
+
+def test_plan_level_blocked_entries_compare_with_row_entries() -> None:
+    row = {"kind": "connection", "name": "old", "action": "delete", "code": "delete.referenced"}
+    limit, every = _plan_level("delete.limit", None, 3), _plan_level("delete.all", "profile", 3)
+    reviewed = _plan(blocked=(row, limit, every))
+    assert stale_problems(reviewed, _plan(blocked=(every, limit, row))) == ()
+    assert _messages(reviewed, _plan(blocked=(row, _plan_level("delete.all", "profile", 4)))) == [
+        "the plan: delete was blocked (delete.limit) in the reviewed plan, no longer is",
+        "every profile: delete is still blocked (delete.all), for other reasons now",
+    ]
+    assert _messages(_plan(), _plan(blocked=(limit,))) == [
+        "the plan: delete is now blocked (delete.limit): m"
+    ]
+
+
 def _adopt(before_owner: str | None, after_owner: str = "team-a") -> dict[str, Any]:
     adopted = _change("a", "a", "adopt")
     adopted["ownership"] = {

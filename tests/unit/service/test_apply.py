@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from plan_values import brief, config, prof, prov
+from plan_values import ALLOW_EMPTY, brief, config, prof, prov
 
 from reconciler._version import __version__
 from reconciler.config import LoadedConfig, load_config
@@ -24,6 +24,7 @@ from reconciler.errors import (
     UsageError,
 )
 from reconciler.model import DatabaseState
+from reconciler.planning import NO_LIMITS, Limits
 from reconciler.planning.digest import config_digest, state_digest
 from reconciler.render.json import summary_image
 from reconciler.service import apply as apply_module
@@ -293,7 +294,9 @@ def test_a_blocked_plan_is_a_blocked_error_and_nothing_is_written(
 def test_force_lets_the_delete_and_its_consequences_go_ahead(
     tmp_path: Path, referenced: str
 ) -> None:
-    applied = apply_config(load(tmp_path), referenced, ApplyOptions(force=True, actor="a"))
+    # the config declares no connection any more: --allow-empty too, or delete.all blocks it
+    options = ApplyOptions(force=True, actor="a", limits=ALLOW_EMPTY)
+    applied = apply_config(load(tmp_path), referenced, options)
     assert ("delete", "connection", "eu-key", "removed") in brief(applied.plan)
     assert ("update", "profile", "theirs", "force") in brief(applied.plan)
     assert "eu-key" not in state_of(referenced).connections
@@ -346,7 +349,7 @@ def test_errors_come_before_staleness_and_staleness_before_guards(
     tmp_path: Path, referenced: str
 ) -> None:
     config = load(tmp_path, with_model("claude-2"))
-    stale = Reviewed({"changes": [], "blocked": []})
+    stale = Reviewed({"config_digest": "sha256:0", "changes": [], "blocked": []})
     with pytest.raises(StaleError):  # the plan is blocked too
         apply_config(config, referenced, ACTOR, reviewed=stale)
     broken = load(tmp_path, with_model("claude-2") + "    provider_connection: nowhere\n")
@@ -366,12 +369,19 @@ def test_an_unreachable_database_is_a_database_error_without_its_password(
 # -- saved plans ----------------------------------------------------------------------------------
 
 
-def saved_plan(tmp_path: Path, url: str, text: str = CONFIG, *, force: bool = False) -> SavedPlan:
+def saved_plan(
+    tmp_path: Path,
+    url: str,
+    text: str = CONFIG,
+    *,
+    force: bool = False,
+    limits: Limits = NO_LIMITS,
+) -> SavedPlan:
     """A plan file as ``reconcile plan --out`` writes it, read back as ``apply PLANFILE`` does."""
     config = load(tmp_path, text, "planned.yaml")
-    planned = plan_config(config, url, force=force)
+    planned = plan_config(config, url, force=force, limits=limits)
     path = tmp_path / "plan.json"
-    write_plan_file(str(path), planned.document, config.document, force=force)
+    write_plan_file(str(path), planned.document, config.document, force=force, limits=limits)
     return read_plan_file(str(path))
 
 
@@ -404,12 +414,14 @@ def test_a_stale_saved_plan_is_refused_and_nothing_is_written(
 def test_a_saved_plan_is_refused_on_another_database_which_is_not_even_opened(
     tmp_path: Path, sqlite_url: str
 ) -> None:
+    apply_config(load(tmp_path), sqlite_url, ACTOR)  # the database gets its instance id
     saved = saved_plan(tmp_path, sqlite_url)
     other = tmp_path / "other.db"
     with pytest.raises(ReconcileError) as raised:
         apply_saved_plan(saved, f"sqlite:///{other}", ACTOR)
     assert [p.code for p in raised.value.problems] == ["plan.database"]
-    assert f"was planned against {sqlite_url}" in raised.value.message
+    assert f"({sqlite_url})" in raised.value.message
+    assert "has no instance id" in raised.value.message
     assert not other.exists()
 
 
@@ -422,14 +434,41 @@ def test_a_saved_plan_applies_to_its_database_under_another_spelling(
 
 
 def test_a_saved_plan_keeps_the_force_it_was_made_with(tmp_path: Path, referenced: str) -> None:
-    unforced = saved_plan(tmp_path, referenced, "version: 1\n")
+    empty = "version: 1\n"
+    unforced = saved_plan(tmp_path, referenced, empty, limits=ALLOW_EMPTY)
     with pytest.raises(BlockedError):
         apply_saved_plan(unforced, referenced, ApplyOptions(force=True, actor="a"))
-    forced = saved_plan(tmp_path, referenced, "version: 1\n", force=True)
+    forced = saved_plan(tmp_path, referenced, empty, force=True, limits=ALLOW_EMPTY)
     applied = apply_saved_plan(forced, referenced, ApplyOptions(force=False, actor="a"))
     assert applied.plan.force and ("delete", "connection", "eu-key", "removed") in brief(
         applied.plan
     )
+
+
+def test_the_delete_limits_reach_the_plan_under_the_lock(tmp_path: Path, referenced: str) -> None:
+    before = snapshot(referenced)
+    for limits in (NO_LIMITS, Limits(max_deletes=0, allow_empty=True)):
+        options = ApplyOptions(force=True, actor="a", limits=limits)
+        with pytest.raises(BlockedError) as raised:
+            apply_config(load(tmp_path), referenced, options)
+        assert raised.value.exit_code == 3
+        code = "delete.limit" if limits.max_deletes == 0 else "delete.all"
+        subject = "the plan" if code == "delete.limit" else "every connection"
+        assert f"\n  {subject}: " in raised.value.message
+        assert snapshot(referenced) == before
+
+
+def test_a_saved_plan_keeps_the_delete_limits_it_was_made_with(
+    tmp_path: Path, referenced: str
+) -> None:
+    limited = saved_plan(tmp_path, referenced, "version: 1\n", force=True)
+    assert limited.limits == NO_LIMITS
+    with pytest.raises(BlockedError):  # delete.all, whatever the options say
+        apply_saved_plan(limited, referenced, ApplyOptions(actor="a", limits=ALLOW_EMPTY))
+    allowed = saved_plan(tmp_path, referenced, "version: 1\n", force=True, limits=ALLOW_EMPTY)
+    capped = ApplyOptions(actor="a", limits=Limits(max_deletes=0))
+    applied = apply_saved_plan(allowed, referenced, capped)  # the cap given is not the plan's
+    assert applied.plan.blocked == () and applied.plan.summary.delete == 5
 
 
 def test_a_saved_config_with_errors_is_refused_at_its_place_in_the_file(

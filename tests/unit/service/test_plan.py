@@ -17,6 +17,7 @@ from plan_values import brief
 from reconciler.config import LoadedConfig, load_config
 from reconciler.errors import DatabaseError
 from reconciler.model import DatabaseState
+from reconciler.planning import Limits
 from reconciler.planning.digest import config_digest, state_digest
 from reconciler.schema_files import load_schema
 from reconciler.service.plan import Planned, plan_config, unreadable
@@ -185,9 +186,14 @@ def test_force_reaches_the_plan(tmp_path: Path, sqlite_url: str) -> None:
     config = load(tmp_path, "version: 1\n")
     guarded = plan_config(config, sqlite_url)
     assert [(b.kind, b.name, b.code) for b in guarded.plan.blocked] == [
-        ("provider", "eu", "delete.referenced")
+        ("provider", "eu", "delete.referenced"),
+        ("profile", None, "delete.all"),  # writer was the config's only profile
     ]
-    forced = plan_config(config, sqlite_url, force=True)
+    assert [(b.kind, b.code) for b in plan_config(config, sqlite_url, force=True).plan.blocked] == [
+        ("provider", "delete.all"),  # the config declares no provider nor profile any more
+        ("profile", "delete.all"),
+    ]
+    forced = plan_config(config, sqlite_url, force=True, limits=Limits(allow_empty=True))
     assert forced.plan.blocked == () and forced.plan.force
     deletes = {(c.kind, c.name, c.reason) for c in forced.plan.changes if c.action == "delete"}
     assert deletes == {

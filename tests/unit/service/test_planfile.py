@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from plan_scenarios import context, mixed
+from plan_scenarios import context, limited, mixed
 
 from reconciler.config.load import read_regular_file
 from reconciler.errors import ConfigError
+from reconciler.planning import Limits
 from reconciler.planning.stale import stale_problems
 from reconciler.render.json import plan_document
 from reconciler.service.planfile import read_plan_file, write_plan_file
@@ -27,9 +28,19 @@ CONFIG = {
 
 
 def saved_document() -> dict[str, Any]:
+    """A plan with every kind of blocked entry: a row's, and the plan-level ones (DESIGN §13)."""
     plan, state = mixed()
     document = plan_document(plan, context(state))
-    saved = {**document, "force": False, "take_ownership": False, "config": CONFIG}
+    plan_level, _state = limited()
+    document["blocked"] += plan_document(plan_level, context(state))["blocked"]
+    saved = {
+        **document,
+        "force": False,
+        "max_deletes": 2,
+        "allow_empty": False,
+        "take_ownership": False,
+        "config": CONFIG,
+    }
     return json.loads(json.dumps(saved))
 
 
@@ -128,3 +139,33 @@ def test_only_regular_files_are_read(tmp_path: Path) -> None:
     regular = tmp_path / "a.yaml"
     regular.write_bytes(b"version: 1\n")
     assert read_regular_file(regular) == b"version: 1\n"
+
+
+def test_a_plan_file_records_the_delete_limits(tmp_path: Path) -> None:
+    file = tmp_path / "plan.json"
+    plan, state = limited()
+    limits = Limits(max_deletes=2, allow_empty=True)
+    write_plan_file(
+        str(file), plan_document(plan, context(state)), CONFIG, force=False, limits=limits
+    )
+    written = json.loads(file.read_text(encoding="utf-8"))
+    assert (written["max_deletes"], written["allow_empty"]) == (2, True)
+    saved = read_plan_file(str(file))
+    assert saved.limits == limits
+    assert stale_problems(saved.document, plan_document(plan, context(state))) == ()
+
+
+def test_a_plan_file_of_an_older_version_applies_with_the_safe_defaults(tmp_path: Path) -> None:
+    file = tmp_path / "plan.json"
+    older = {key: value for key, value in BASE.items() if key not in ("max_deletes", "allow_empty")}
+    file.write_text(json.dumps(older), encoding="utf-8")
+    assert read_plan_file(str(file)).limits == Limits(max_deletes=None, allow_empty=False)
+
+
+@pytest.mark.parametrize("value", [-1, 1.5, "3", True, 10**10])
+def test_a_recorded_limit_that_is_no_count_is_refused(tmp_path: Path, value: Any) -> None:
+    file = tmp_path / "plan.json"
+    file.write_text(json.dumps({**BASE, "max_deletes": value}), encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        read_plan_file(str(file))
+    assert [(p.code, p.path) for p in raised.value.problems] == [("plan.schema", "max_deletes")]

@@ -1,7 +1,7 @@
 """Sharing the database (DESIGN §13): an ``owner`` and a ``protected`` flag on every row.
 
 Revision ID: 0003_sharing
-Revises: 0002
+Revises: 0003
 Create Date: 2027-01-10
 
 The three row tables get ``protected`` (boolean, NOT NULL, default false) and ``owner`` (a name,
@@ -21,7 +21,7 @@ from sqlalchemy.dialects import mysql
 from reconciler.store.dialects import MYSQL_NAMES, exact_collation
 
 revision = "0003_sharing"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | None = None
 depends_on: str | None = None
 
