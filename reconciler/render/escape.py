@@ -11,8 +11,8 @@ One function per frame, which every renderer calls (so later renderers reuse the
   user's own file in a diff (not redacted).
 - `printable`: `plain` keeping CR and LF, for a frame that encodes them itself.
 - `block`: a multi-line string as such lines, each then prefixed by the caller.
-- `md_text`, `md_code`, `fenced`: markdown outside code, inline code, and a fenced block
-  whose fence is longer than any backtick run inside (CommonMark).
+- `md_text`, `md_code`, `fenced` (`fence_for`): markdown outside code, inline code, and a
+  fenced block whose fence is longer than any backtick run inside (CommonMark).
 """
 
 from __future__ import annotations
@@ -126,11 +126,12 @@ def md_text(text: str) -> str:
 
 def md_code(text: str) -> str:
     """``text`` as one inline code span: `plain`, delimited by a longer backtick run (and padded
-    with a space each side where CommonMark would otherwise eat one or join the delimiter)."""
+    with a space each side where CommonMark would otherwise eat one or join the delimiter, or
+    where a renderer less strict than CommonMark would read a last backslash as escaping it)."""
     content = plain(text)
     ticks = "`" * (_longest_backticks(content) + 1)
     edges = content[:1] + content[-1:]
-    if "`" in edges or edges == "  " or not content:
+    if "`" in edges or edges == "  " or not content or content.endswith("\\"):
         content = f" {content} "
     return f"{ticks}{content}{ticks}"
 
@@ -138,9 +139,14 @@ def md_code(text: str) -> str:
 def fenced(lines: Iterable[str], info: str = "") -> list[str]:
     """``lines`` in a fenced code block, the fence longer than any backtick run they hold."""
     body = list(lines)
-    longest = max((_longest_backticks(line) for line in body), default=0)
-    fence = "`" * max(3, longest + 1)
+    fence = fence_for(body)
     return [fence + info, *body, fence]
+
+
+def fence_for(lines: Iterable[str]) -> str:
+    """A code fence longer than any backtick run in ``lines`` (at least three backticks)."""
+    longest = max((_longest_backticks(line) for line in lines), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def _longest_backticks(text: str) -> int:
