@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING
 import click
 
 from reconciler.cli.app import EXIT_BLOCKED, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, cli
-from reconciler.cli.options import config_paths_option, database_url_option
+from reconciler.cli.options import (
+    config_paths_option,
+    database_url_option,
+    max_chars_option,
+    plan_output,
+)
 from reconciler.cli.progress import step_line
 from reconciler.config import DEFAULT_PATHS, load_config
 from reconciler.errors import DatabaseError
@@ -44,6 +49,7 @@ if TYPE_CHECKING:
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0 when none)."
 )
+@max_chars_option()
 def plan_command(
     paths: tuple[str, ...],
     database_url: str | None,
@@ -51,6 +57,7 @@ def plan_command(
     out: str | None,
     force: bool,
     detailed_exitcode: bool,
+    max_chars: int | None,
 ) -> int:
     """Show what `reconcile apply` would change in the database. Never writes to it.
 
@@ -58,7 +65,8 @@ def plan_command(
     read-only database user will do; a missing SQLite file is not created, a database without
     the schema reads as empty) and prints the plan: canonical rows to seed, declared rows to
     create, update or adopt, config rows to delete, provider_connection backfills, and what the
-    delete guard refuses.
+    delete guard refuses. Markdown (a pull-request comment) keeps within --max-chars; the
+    plan file (--out) and `reconcile show` hold every row.
 
     Exit status: 0 planned (no changes, with --detailed-exitcode); 2 changes (with
     --detailed-exitcode); 3 blocked by a guard; 1 errors in the config or the database
@@ -70,7 +78,9 @@ def plan_command(
       reconcile plan -f config/ --format markdown --out plan.json --detailed-exitcode > plan.md
       RECONCILE_DATABASE_URL=postgresql://reader@db/prod reconcile plan -f config/ --format json
       reconcile plan -f config/ --force   # what deleting referenced rows would take with it
+      reconcile plan -f config/ --format markdown --max-chars 1000000 > note.md   # a GitLab note
     """
+    how = plan_output(output, max_chars)
     # Imported here: SQLAlchemy loads only for commands that use a database.
     from reconciler.service.plan import plan_config, unreadable
     from reconciler.service.planfile import write_plan_file
@@ -88,7 +98,7 @@ def plan_command(
     finally:
         if steps is not None:
             steps.close()
-    click.echo(_rendered(planned, output), nl=False)
+    click.echo(PLAN_FORMATS[output](planned.plan, planned.document, how), nl=False)
     plan = planned.plan
     if plan.has_errors:
         _report_errors(planned, output)
@@ -101,11 +111,6 @@ def plan_command(
     if detailed_exitcode and plan.has_changes:
         return EXIT_CHANGES
     return EXIT_OK
-
-
-def _rendered(planned: Planned, output: str) -> str:
-    colour = render_problems.use_colour(sys.stdout.isatty(), os.environ)
-    return PLAN_FORMATS[output](planned.plan, planned.document, colour)
 
 
 def _report_errors(planned: Planned, output: str) -> None:
