@@ -61,7 +61,9 @@ def test_plan_config_does_not_open_the_database_for_an_invalid_config(tmp_path: 
     assert planned.document["state_digest"] is None
 
 
-@pytest.mark.parametrize("name", ["plan_config", "Planned", "write_plan_file"])
+@pytest.mark.parametrize(
+    "name", ["plan_config", "Planned", "write_plan_file", "show_plan_file", "Shown"]
+)
 def test_the_plan_api_is_public(name: str) -> None:
     assert name in reconciler.__all__
     assert getattr(reconciler, name) is not None
