@@ -78,7 +78,7 @@ def plan_command(
       reconcile plan -f config/ --format markdown --out plan.json --detailed-exitcode > plan.md
       RECONCILE_DATABASE_URL=postgresql://reader@db/prod reconcile plan -f config/ --format json
       reconcile plan -f config/ --force   # what deleting referenced rows would take with it
-      reconcile plan -f config/ --format markdown --max-chars 1000000 > note.md   # a GitLab note
+      reconcile plan -f config/ --format markdown --max-chars 999000 > note.md   # a GitLab note
     """
     how = plan_output(output, max_chars)
     # Imported here: SQLAlchemy loads only for commands that use a database.
