@@ -179,8 +179,3 @@ def entries(changes: Iterable[Change]) -> list[Entry]:
             out.append(found)
         found.names.append(change.name)
     return out
-
-
-def rows_of(listed: Iterable[Entry]) -> int:
-    """How many changes ``listed`` stands for."""
-    return sum(entry.rows for entry in listed)

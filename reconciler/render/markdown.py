@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from reconciler.model import Kind
 from reconciler.planning import Action, Blocked, Change, Plan
-from reconciler.render.budget import Fitted, Section, fit, size, take
+from reconciler.render.budget import Section, fit, size, take
 from reconciler.render.details import SIGNS, Entry, entries
 from reconciler.render.escape import fence_for, md_code, md_text
 from reconciler.render.problems import text_line
@@ -47,16 +47,11 @@ def render_markdown(plan: Plan, *, max_chars: int = MAX_CHARS) -> str:
         return "\n".join([*table, *first.lines, _left_out(len(plan.changes), max_chars), ""])
     room -= first.used
     details = fit(_detail_sections(plan, room), room)
-    if details.left_out and room >= note:
+    if details.left_out and room >= note:  # kinds without even a frame: say so on one line
         details = fit(_detail_sections(plan, room - note), room - note)
-    lines = [*table, *first.lines, *details.lines]
-    if details.left_out and room >= note:
-        lines.append(_left_out(_rows(details), max_chars))
-    return "\n".join([*lines, *closing])
-
-
-def _rows(details: Fitted) -> int:
-    return sum(section.rows for section in details.left_out)
+        rows = sum(section.rows for section in details.left_out)
+        return "\n".join([*table, *first.lines, *details.lines, _left_out(rows, max_chars), ""])
+    return "\n".join([*table, *first.lines, *details.lines, *closing])
 
 
 def _left_out(rows: int, max_chars: int) -> str:

@@ -151,7 +151,7 @@ def big_plans(draw: st.DrawFn) -> Plan:
 def _required_part(plan: Plan) -> str:
     """What `render_markdown` shows before the details when nothing limits it."""
     whole = render_markdown(plan, max_chars=10**9)
-    return whole.split("<details><summary>", 1)[0]
+    return whole.split("\n<details><summary>", 1)[0]
 
 
 CONTEXT = PlanContext("sqlite:///x.db", "sha256:" + "0" * 64, "sha256:" + "1" * 64)

@@ -150,3 +150,18 @@ def test_a_prompt_holding_backtick_runs_gets_a_longer_fence() -> None:
 def test_small_plans_are_unchanged_by_the_limit() -> None:
     plan = make_plan(config(prov("eu"), conn("c", "eu")), db())
     assert render_markdown(plan, max_chars=MIN_CHARS) == render_markdown(plan)
+
+
+def test_past_the_required_part_every_limit_fits_and_says_what_it_left_out() -> None:
+    state = db(*[prof(f"old-{i}", by=CONFIG) for i in range(30)])
+    plan = make_plan(config(*[prof(f"new-{i}") for i in range(30)]), state)
+    required = len(render_markdown(plan, max_chars=10**9).split("<details>", 1)[0])
+    for max_chars in range(required, required + 400, 7):
+        markdown = render_markdown(plan, max_chars=max_chars)
+        assert len(markdown) <= max_chars
+        assert markdown.endswith("\n")
+        assert_markdown_framed(markdown)
+        if "<details><summary>Profiles" not in markdown and max_chars - required > 110:
+            assert markdown.endswith(
+                f"left out to stay within {max_chars} characters (see the plan file).\n"
+            )
