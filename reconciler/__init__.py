@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from reconciler.config import LoadedConfig, load_config
+    from reconciler.planning.drift import Drift
     from reconciler.service.apply import (
         Applied,
         ApplyOptions,
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
         apply_plan,
         apply_saved_plan,
     )
+    from reconciler.service.drift import check_drift
     from reconciler.service.history import read_history
     from reconciler.service.plan import Planned, plan_config
     from reconciler.service.planfile import read_plan_file, write_plan_file
@@ -36,6 +38,8 @@ _LAZY = {
     "apply_plan": "reconciler.service.apply",
     "apply_config": "reconciler.service.apply",
     "apply_saved_plan": "reconciler.service.apply",
+    "check_drift": "reconciler.service.drift",
+    "Drift": "reconciler.planning.drift",
     "plan_config": "reconciler.service.plan",
     "Planned": "reconciler.service.plan",
     "read_history": "reconciler.service.history",
@@ -53,6 +57,7 @@ _LAZY = {
 __all__ = [
     "Applied",
     "ApplyOptions",
+    "Drift",
     "LoadedConfig",
     "Planned",
     "Shown",
@@ -60,6 +65,7 @@ __all__ = [
     "apply_config",
     "apply_plan",
     "apply_saved_plan",
+    "check_drift",
     "load_config",
     "open_engine",
     "plan_config",

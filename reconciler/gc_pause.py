@@ -3,8 +3,9 @@
 Loading 100,000 profiles, reading them from a database, planning and writing them allocate
 millions of small containers that never form cycles; each allocation burst triggers collections
 that find nothing. Each entry point of the API (`load_config`, `plan_config`, `apply_config`,
-`read_state`, ...) is decorated with `gc_paused` once; nothing inside it pauses again, and an
-entry point called from another one finds the collector already paused and leaves it so.
+`read_state`, `check_drift`, ...) is decorated with `gc_paused` once; nothing inside it pauses
+again, and an entry point called from another one finds the collector already paused and leaves
+it so.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ Shared by the property tests of the renderers and the CLI tests of hostile rows 
 from __future__ import annotations
 
 import re
+import string
 
 SECRET = "sk-proj-Zx8Qw2Lm9Rt4Vb7Nc1Kp6Hs3Jd5Fg0Ya"
 """A key shaped like a real one; it must never appear in any output."""
@@ -17,7 +18,10 @@ TOOL_HEADINGS = {
     "#### :warning: Deletes",
     "#### Problems",
 }
-SUMMARY = re.compile(r"<details><summary>(Providers|Connections|Profiles): \d+ changes</summary>")
+SUMMARY = re.compile(
+    r"<details><summary>((Providers|Connections|Profiles): \d+ changes"
+    r"|Graph: the changed rows and what they reference)</summary>"
+)
 TABLE_ROW = re.compile(
     r"\| \| create \| update \| delete \||\|---\|---:\|---:\|---:\|"
     r"|\| (Providers|Connections|Profiles|\*\*Total\*\*)( \| (\d+|\*\*\d+\*\*))+ \|"
@@ -61,7 +65,7 @@ def assert_markdown_framed(markdown: str) -> None:
         opening = FENCE.fullmatch(line)
         if opening:
             fence = opening.group(1)
-            assert line in (fence, fence + "diff"), line
+            assert line in (fence, fence + "diff", fence + "mermaid"), line
             continue
         stripped = line.lstrip(" ")
         if stripped.startswith("#"):
@@ -83,17 +87,30 @@ def assert_markdown_framed(markdown: str) -> None:
 
 
 def _without_code_spans(line: str) -> str:
-    """``line`` with its inline code spans removed, as CommonMark matches backtick runs."""
+    r"""``line`` outside its inline code spans, as CommonMark reads them: outside code a
+    backslash escapes the punctuation after it (left out here: it is literal text, and an
+    escaped backtick opens nothing); a backtick run opens a span that closes at the next run
+    of its length, a backslash before it or not, since backslash escapes do not work in code
+    (`` `a\` `` is the code ``a\``); a run without one is literal, and kept for the caller."""
     out, index = "", 0
-    runs = list(re.finditer(r"(?<!\\)`+", line))
-    taken = 0
-    while taken < len(runs):
-        run = runs[taken]
-        closer = next((r for r in runs[taken + 1 :] if len(r.group(0)) == len(run.group(0))), None)
-        if closer is None:
-            taken += 1
+    while index < len(line):
+        if line[index] == "\\" and line[index + 1 : index + 2] in _PUNCTUATION:
+            index += 2
             continue
-        out += line[index : run.start()]
-        index = closer.end()
-        taken = runs.index(closer) + 1
-    return out + line[index:]
+        run = re.match(r"`+", line[index:])
+        if run is None:
+            out += line[index]
+            index += 1
+            continue
+        ticks = run.group(0)
+        closer = re.compile(f"(?<!`){ticks}(?!`)").search(line, index + len(ticks))
+        if closer is None:
+            out += ticks
+            index += len(ticks)
+        else:
+            index = closer.end()
+    return out
+
+
+_PUNCTUATION = frozenset(string.punctuation)
+"""What a backslash escapes in CommonMark: ASCII punctuation."""

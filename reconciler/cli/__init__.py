@@ -9,6 +9,7 @@ from reconciler.cli import (  # noqa: F401  (each registers its command on `cli`
     backfill,
     completion,
     db,
+    drift,
     export,
     history,
     plan,

@@ -49,8 +49,10 @@ def apply_command(
 
     With -f, plans under the lock and applies that plan (--yes), or shows the plan and asks first
     on a terminal. With PLANFILE (from `reconcile plan --out`), re-plans from the config saved in
-    the file and applies only if nothing it depends on changed since (else exit 4). Each
-    successful apply writes one journal entry (`reconcile history`).
+    the file and applies only if nothing it depends on changed since (else exit 4), and only to
+    the database it was planned against (its instance id; the URL and user may differ). Each
+    successful apply writes one journal entry (`reconcile history`); a plan file applied again
+    once it took effect, with nothing left to do, writes none and exits 0.
 
     \b
     Examples:
@@ -125,6 +127,12 @@ def _ask_then_apply(
 
 
 def _report(applied: Applied) -> None:
+    if applied.already_applied:
+        click.echo(
+            f"Nothing to do: this plan was already applied as journal entry"
+            f" #{applied.journal_id}, and the database still matches it; nothing was written."
+        )
+        return
     plan = applied.plan
     if plan.has_changes:
         click.echo(render_text(plan, color=_colour()), nl=False)

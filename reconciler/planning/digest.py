@@ -25,6 +25,14 @@ def config_digest(config: LoadedConfig) -> str:
     return digest(config.document)
 
 
+def plan_digest(document: Mapping[str, Any]) -> str:
+    """What makes two plan documents one plan: the config they were made from and the changes
+    they make, ``before`` images included (what ``apply PLANFILE`` checks). The database URL,
+    the tool version and the digest of the rows the plan does not touch are left out, so a plan
+    made again from the same config, with the same changes, is the same plan."""
+    return digest({"config_digest": document["config_digest"], "changes": document["changes"]})
+
+
 def state_digest(state: DatabaseState) -> str:
     """The digest of the three tables' rows with ``managed_by``, timestamps excluded.
 

@@ -130,4 +130,6 @@ class PlanContext:
     config_digest: str
     state_digest: str | None
     """None when the database was not read (an invalid config is not planned)."""
+    instance_id: str | None = None
+    """The database's instance id (`reconciler.store.instance`); None when it has none yet."""
     tool_version: str = __version__

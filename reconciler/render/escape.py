@@ -13,6 +13,10 @@ One function per frame, which every renderer calls (so later renderers reuse the
 - `block`: a multi-line string as such lines, each then prefixed by the caller.
 - `md_text`, `md_code`, `fenced` (`fence_for`): markdown outside code, inline code, and a
   fenced block whose fence is longer than any backtick run inside (CommonMark).
+- `xml_text`: `plain`, holding no character XML 1.0 refuses (JUnit); the XML writer escapes
+  ``&<>"``.
+- `label_value`: a Prometheus label value: redacted, controls shown escaped, then ``\\``,
+  ``"`` and line feeds escaped as the text exposition format reads them.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _MARKUP = re.compile(r"[\\`*_\[\]#!|~:@$]")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 _BACKTICKS = re.compile(r"`+")
+# What XML 1.0 cannot hold even escaped, beyond the C0 controls `plain` already escapes.
+_NOT_XML = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
 
 
 def redacted(text: str) -> str:
@@ -126,12 +132,11 @@ def md_text(text: str) -> str:
 
 def md_code(text: str) -> str:
     """``text`` as one inline code span: `plain`, delimited by a longer backtick run (and padded
-    with a space each side where CommonMark would otherwise eat one or join the delimiter, or
-    where a renderer less strict than CommonMark would read a last backslash as escaping it)."""
+    with a space each side where CommonMark would otherwise eat one or join the delimiter)."""
     content = plain(text)
     ticks = "`" * (_longest_backticks(content) + 1)
     edges = content[:1] + content[-1:]
-    if "`" in edges or edges == "  " or not content or content.endswith("\\"):
+    if "`" in edges or edges == "  " or not content:
         content = f" {content} "
     return f"{ticks}{content}{ticks}"
 
@@ -151,3 +156,18 @@ def fence_for(lines: Iterable[str]) -> str:
 
 def _longest_backticks(text: str) -> int:
     return max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+
+
+def xml_text(text: str) -> str:
+    """``text`` for XML text or an attribute: `plain`, and no character XML 1.0 cannot hold
+    (U+FFFE, U+FFFF, a lone surrogate), shown as ``\\uXXXX``; the XML writer escapes ``&<>"``."""
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", plain(text))
+
+
+def label_value(text: str) -> str:
+    """``text`` as a Prometheus label value, between its quotes: redacted, every control and
+    bidi character shown escaped as `plain` shows it (but line feeds kept), then ``\\``, ``"``
+    and line feeds escaped as the text exposition format reads them (``\\\\``, ``\\"``,
+    ``\\n``), so the value reads back as the text shown."""
+    shown = "\n".join(block(text))
+    return shown.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")

@@ -67,6 +67,7 @@ def document_with(
         "format_version": FORMAT_VERSION,
         "tool_version": context.tool_version,
         "database": context.database,
+        "instance_id": context.instance_id,
         "config_digest": context.config_digest,
         "state_digest": context.state_digest,
         "settings": {

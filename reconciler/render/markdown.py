@@ -2,9 +2,11 @@
 within ``max_chars`` (a GitHub comment holds 65,536 characters).
 
 The summary table, blocked entries, deletes and problems come first and stay whole; only when
-they alone exceed ``max_chars`` are their lists cut. The details of the changes fill the rest,
-kind by kind (`reconciler.render.budget`); a cut list ends with "… and N more (see the plan
-file)", and a fence or ``<details>`` is always closed.
+they alone exceed ``max_chars`` are their lists cut. The graph of a small plan
+(`reconciler.render.mermaid`, shown under the table) takes what it needs of the rest, or is left
+out with a note; the details of the changes fill what is left, kind by kind
+(`reconciler.render.budget`). A cut list ends with "… and N more (see the plan file)", and a
+fence or ``<details>`` is always closed.
 
 Every config or database string goes through `reconciler.render.escape`: `md_code` for names,
 `md_text` for messages, and fenced blocks of `plain` lines, so none can close a fence, a
@@ -18,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from reconciler.model import Kind
 from reconciler.planning import Action, Blocked, Change, Plan
+from reconciler.render import mermaid
 from reconciler.render.budget import Section, fit, size, take
 from reconciler.render.details import SIGNS, Entry, entries
 from reconciler.render.escape import fence_for, md_code, md_text
@@ -46,12 +49,15 @@ def render_markdown(plan: Plan, *, max_chars: int = MAX_CHARS) -> str:
         first = fit(required, room - note)
         return "\n".join([*table, *first.lines, _left_out(len(plan.changes), max_chars), ""])
     room -= first.used
+    graph = fit(_graph(plan, max_chars), room)
+    room -= graph.used
+    head = [*table, *graph.lines, *first.lines]
     details = fit(_detail_sections(plan, room), room)
     if details.left_out and room >= note:  # kinds without even a frame: say so on one line
         details = fit(_detail_sections(plan, room - note), room - note)
         rows = sum(section.rows for section in details.left_out)
-        return "\n".join([*table, *first.lines, *details.lines, _left_out(rows, max_chars), ""])
-    return "\n".join([*table, *first.lines, *details.lines, *closing])
+        return "\n".join([*head, *details.lines, _left_out(rows, max_chars), ""])
+    return "\n".join([*head, *details.lines, *closing])
 
 
 def _left_out(rows: int, max_chars: int) -> str:
@@ -77,6 +83,15 @@ def _table(plan: Plan) -> list[str]:
     force = "Made with `--force`." if plan.force else ""
     extra = " ".join(part for part in (verdict, force) if part)
     return [*rows, *(["", extra] if extra else [])]
+
+
+def _graph(plan: Plan, max_chars: int) -> list[Section]:
+    """The mermaid graph, whole, or a line saying it is left out."""
+    lines = mermaid.section(plan)
+    if not lines:
+        return []
+    said = f"The graph is left out to stay within {max_chars} characters."
+    return [Section([], [(1, lines[:-1])], lines[-1:], lambda _rows: said, 1)]
 
 
 def _blocked(plan: Plan, room: int) -> list[Section]:

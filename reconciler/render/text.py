@@ -55,6 +55,12 @@ def summary_line(plan: Plan) -> str:
 def render_text(plan: Plan, *, color: bool = False) -> str:
     """The whole plan as text; ``color`` adds ANSI colours (the CLI decides: a terminal and no
     NO_COLOR)."""
+    lines = [*plan_lines(plan, color=color), "", _Paint(color)(summary_line(plan), "heading")]
+    return "\n".join(lines) + "\n"
+
+
+def plan_lines(plan: Plan, *, color: bool = False) -> list[str]:
+    """What `render_text` shows above the summary line: changes, blocked entries, problems."""
     paint = _Paint(color)
     lines: list[str] = []
     if plan.force:
@@ -68,8 +74,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
         lines += _listed_changes(listed, paint)
     lines += _blocked(plan.blocked, paint)
     lines += _problems(plan.problems, paint)
-    lines += ["", paint(summary_line(plan), "heading")]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def nothing_to_change(plan: Plan) -> str:

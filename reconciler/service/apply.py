@@ -2,8 +2,9 @@
 
 ``apply_config`` applies a config loaded from files (``apply -f … --yes``, or the plan shown
 before asking, only if it still holds); ``apply_saved_plan`` re-plans from the config saved with a
-reviewed plan file and applies only if nothing it depends on changed; both go through
-``apply_plan``, which takes a `DesiredState` built anywhere.
+reviewed plan file and applies only if nothing it depends on changed, to the database it was
+planned against (the same instance id), and recognises a plan file applied a second time; both
+go through ``apply_plan``, which takes a `DesiredState` built anywhere.
 
 The other consumer of `Plan` (the renderers are the first). Two steps, each under the reconciler
 lock: the schema upgrade (its own transaction, since MySQL commits DDL implicitly), then one
@@ -27,7 +28,6 @@ from reconciler.config import LoadedConfig
 from reconciler.errors import (
     BlockedError,
     ConfigError,
-    DatabaseError,
     Problem,
     ReconcileError,
     SourceMap,
@@ -38,7 +38,7 @@ from reconciler.errors import (
 from reconciler.gc_pause import gc_paused
 from reconciler.model import DesiredState
 from reconciler.planning import Plan, PlanContext, make_plan
-from reconciler.planning.digest import config_digest, digest, state_digest
+from reconciler.planning.digest import config_digest, digest, plan_digest, state_digest
 from reconciler.planning.outcome import applied
 from reconciler.planning.stale import stale_problems
 from reconciler.render.escape import plain
@@ -46,7 +46,7 @@ from reconciler.render.history import journal_document
 from reconciler.render.json import plan_document, summary_image
 from reconciler.service.planfile import SavedPlan, check_saved_config, in_config
 from reconciler.store import (
-    database_identity,
+    connected,
     owned_engine,
     read_state,
     redact,
@@ -54,7 +54,8 @@ from reconciler.store import (
     translated,
     upgrade,
 )
-from reconciler.store.journal import NewEntry, write_entry
+from reconciler.store.instance import instance_id
+from reconciler.store.journal import NewEntry, read_entries, write_entry
 from reconciler.store.lock import DEFAULT_TIMEOUT, locked_transaction
 from reconciler.store.tables import ACTOR_LENGTH
 from reconciler.store.write import Progress, execute_changes
@@ -71,6 +72,8 @@ class Reviewed:
     """
 
     document: Mapping[str, Any]
+    saved: bool = False
+    """A plan file: applied again once it took effect (`_already_applied`), it writes nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +88,18 @@ class ApplyOptions:
 
 @dataclass(frozen=True, slots=True)
 class Applied:
-    """What an apply did: the plan it executed and the state digests its journal row chains."""
+    """What an apply did: the plan it executed and the state digests its journal row chains.
+
+    ``already_applied``: a plan file applied again, found to be what the journal entry
+    ``journal_id`` applied, with nothing left to do; nothing was written.
+    """
 
     plan: Plan
     context: PlanContext
     journal_id: int
     state_before: str
     state_after: str
+    already_applied: bool = False
 
     @property
     def document(self) -> dict[str, Any]:
@@ -140,10 +148,20 @@ def _apply(
     state = read_state(connection)
     plan = make_plan(desired, state, force=options.force, sources=sources or SourceMap())
     before = state_digest(state)
-    context = PlanContext(redact(connection.engine.url), config_digest, before)
+    context = PlanContext(
+        redact(connection.engine.url), config_digest, before, instance_id(connection)
+    )
+    reviewed_digest = None if reviewed is None else plan_digest(reviewed.document)
+    if reviewed is not None and reviewed.saved:
+        entry = _already_applied(connection, plan, reviewed_digest)
+        if entry is not None:
+            return Applied(plan, context, entry, before, before, already_applied=True)
     _refuse(plan, context, reviewed)
     execute_changes(connection, plan.changes, options.progress)
     after = state_digest(applied(state, plan.changes))
+    journaled = journal_document(plan, context)
+    if reviewed_digest is not None:
+        journaled["plan_digest"] = reviewed_digest
     journal_id = write_entry(
         connection,
         NewEntry(
@@ -153,10 +171,24 @@ def _apply(
             state_before=before,
             state_after=after,
             summary=summary_image(plan.summary),
-            plan=journal_document(plan, context),
+            plan=journaled,
         ),
     )
     return Applied(plan, context, journal_id, before, after)
+
+
+def _already_applied(connection: Connection, plan: Plan, reviewed_digest: str | None) -> int | None:
+    """The id of the last journal entry, when it applied the reviewed plan (the same
+    `plan_digest`: the same config and changes) and ``plan``, made now, has nothing left to do.
+
+    The journal records ``plan_digest`` in the plan of every apply of a reviewed plan.
+    """
+    if plan.changes or plan.blocked or plan.has_errors:
+        return None
+    entries = read_entries(connection, limit=1, with_plan=True)
+    if not entries or not isinstance(entries[0].plan, Mapping):
+        return None
+    return entries[0].id if entries[0].plan.get("plan_digest") == reviewed_digest else None
 
 
 def _refuse(plan: Plan, context: PlanContext, reviewed: Reviewed | None) -> None:
@@ -247,7 +279,7 @@ def apply_saved_plan(
         message = f"{saved.path}: the saved config has {len(errors)} error(s); nothing was applied"
         raise ConfigError(message, errors)
     url = resolve_url(database_url)
-    _require_same_database(saved, url)
+    _require_same_instance(saved, url)
     base = options or ApplyOptions()
     forced = ApplyOptions(saved.force, base.actor, base.lock_timeout, base.progress)
     try:
@@ -257,24 +289,39 @@ def apply_saved_plan(
             config_digest=digest(saved.config),
             sources=config.sources,
             options=forced,
-            reviewed=Reviewed(saved.document),
+            reviewed=Reviewed(saved.document, saved=True),
         )
     except ConfigError as error:  # problems against the database, in the saved config
         raise ConfigError(error.message, map(in_config, error.problems)) from error
 
 
-def _require_same_database(saved: SavedPlan, url: str) -> None:
-    """A reviewed plan applies only to the database it was made against (whatever the user)."""
-    planned_on = saved.document.get("database")
-    target = database_identity(url)
-    try:
-        if isinstance(planned_on, str) and database_identity(planned_on) == target:
-            return
-    except DatabaseError:  # the file records no URL we can read: not this database, then
-        pass
-    where = planned_on if isinstance(planned_on, str) else "no database it records"
+def _require_same_instance(saved: SavedPlan, url: str) -> None:
+    """A reviewed plan applies only to the database it was planned against: the one whose
+    instance id it records, reached by whatever URL and user (a plan made on a read-only replica
+    applies to the primary). A plan of a database without an id (no reconciler schema yet, or
+    one older than revision 0003) applies only to a database without one either.
+
+    Read before the lock, without writing (a missing SQLite file is not created): an id never
+    changes once stored, and one stored in between (by the first upgrade) is that same
+    database's, so nothing the lock would hold off can change the answer.
+    """
+    planned = saved.document.get("instance_id")
+    with connected(url, read_only=True) as connection:
+        target = instance_id(connection)
+    if planned == target:
+        return
+    shown = saved.document.get("database")
+    where = f" ({shown})" if isinstance(shown, str) else ""
+    planned_on = (
+        f"instance {planned}{where}" if planned else f"a database without an instance id{where}"
+    )
+    found = (
+        f"is instance {target}"
+        if target
+        else "has no instance id (no reconciler schema yet, or an older one)"
+    )
     message = (
-        f"{saved.path} was planned against {where}, not {redact(url)}: refusing to apply it"
-        " to another database (pass --database-url, or plan again against this one)"
+        f"{saved.path} was planned against {planned_on}, but {redact(url)} {found}: refusing to"
+        " apply it to another database (pass --database-url, or plan again against this one)"
     )
     raise ReconcileError(message, [Problem("plan.database", message)])

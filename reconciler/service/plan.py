@@ -18,6 +18,7 @@ from reconciler.planning import Plan, PlanContext, make_plan, with_config_proble
 from reconciler.planning.digest import config_digest, state_digest
 from reconciler.render.json import plan_document
 from reconciler.store import connected, read_state, redact, resolve_url
+from reconciler.store.instance import instance_id
 from reconciler.store.migrate import known_revision
 
 Step = Callable[[str], None]
@@ -62,12 +63,12 @@ def plan_config(
         return Planned(plan, plan_document(plan, _context(url, config, None)))
     if progress is not None:
         progress("reading the database")
-    state = _read_only_state(url)
+    state, instance = _read_only_state(url)
     if progress is not None:
         progress("planning")
     plan = make_plan(config.desired, state, force=force, sources=config.sources)
     plan = with_config_problems(plan, config.problems)
-    return Planned(plan, plan_document(plan, _context(url, config, state)))
+    return Planned(plan, plan_document(plan, _context(url, config, state, instance)))
 
 
 def unreadable(config: LoadedConfig, database_url: str | None, error: DatabaseError) -> Planned:
@@ -83,12 +84,15 @@ def unreadable(config: LoadedConfig, database_url: str | None, error: DatabaseEr
     return Planned(plan, plan_document(plan, _context(url, config, None)))
 
 
-def _read_only_state(url: str) -> DatabaseState:
+def _read_only_state(url: str) -> tuple[DatabaseState, str | None]:
+    """The rows, and the instance id that names the database in a plan file."""
     with connected(url, read_only=True) as connection:
         known_revision(connection)
-        return read_state(connection)
+        return read_state(connection), instance_id(connection)
 
 
-def _context(url: str, config: LoadedConfig, state: DatabaseState | None) -> PlanContext:
+def _context(
+    url: str, config: LoadedConfig, state: DatabaseState | None, instance: str | None = None
+) -> PlanContext:
     read = None if state is None else state_digest(state)
-    return PlanContext(redact(url), config_digest(config), read)
+    return PlanContext(redact(url), config_digest(config), read, instance)

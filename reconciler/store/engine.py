@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import URL, Connection, Engine, event, exc
 
 from reconciler.errors import DatabaseError
+from reconciler.store.dialects import DIALECTS, Dialect, dialect_of
 from reconciler.store.failures import redact, scrub, splits_password, translated
 
 DEFAULT_URL = "sqlite:///reconcile.db"
@@ -22,13 +23,8 @@ URL_VARIABLE = "RECONCILE_DATABASE_URL"
 CONNECT_TIMEOUT = 5
 """Seconds to wait for a server before calling it unreachable."""
 
-_DEFAULT_DRIVERS = {
-    "postgres": "postgresql+psycopg",
-    "postgresql": "postgresql+psycopg",
-    "mysql": "mysql+pymysql",
-    "mariadb": "mariadb+pymysql",
-}
-_EXTRAS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
+_ALIASES = {"postgres": "postgresql"}
+"""Schemes SQLAlchemy no longer knows, read as the backend they name."""
 _URL_SHAPE = (
     "expected dialect[+driver]://user[:password]@host[:port]/database,"
     " e.g. postgresql://app@db/prod or sqlite:///reconcile.db"
@@ -51,15 +47,10 @@ def parse_url(url: str | URL) -> URL:
         parsed = sa.make_url(url)
     except (exc.ArgumentError, ValueError) as error:
         raise DatabaseError(f"invalid database URL {redact(url)!r}: {_URL_SHAPE}") from error
-    drivername = _DEFAULT_DRIVERS.get(parsed.drivername, parsed.drivername)
-    parsed = parsed.set(drivername=drivername)
-    backend = parsed.get_backend_name()
-    if backend not in ("sqlite", *_EXTRAS):
-        raise DatabaseError(
-            f"unsupported database {backend!r} in {redact(parsed)}:"
-            " use sqlite, postgresql, mysql or mariadb"
-        )
-    if backend == "sqlite":
+    scheme = _ALIASES.get(parsed.drivername, parsed.drivername)
+    if scheme in DIALECTS:  # a bare scheme: our driver
+        parsed = parsed.set(drivername=DIALECTS[scheme].driver)
+    if dialect_of(parsed).is_file:
         _require_sqlite_path(parsed)
     return parsed
 
@@ -80,24 +71,6 @@ def _require_sqlite_path(url: URL) -> None:
             f"refusing the in-memory SQLite database {redact(url)!r}: nothing read or written"
             " there outlives the command; name a file, e.g. sqlite:///reconcile.db"
         )
-
-
-_DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306}
-
-
-def database_identity(url: str | URL) -> tuple[str, str, int | None, str]:
-    """What names a database: backend, host, port and database (or SQLite file), not the user.
-
-    A plan may run as a read-only user and its apply as another: both reach the same database.
-    """
-    parsed = parse_url(url)
-    backend = parsed.get_backend_name()
-    host = (parsed.host or "").lower()
-    port = parsed.port or _DEFAULT_PORTS.get(backend)
-    database = parsed.database or ""
-    if backend == "sqlite":
-        database = os.path.normpath(database)
-    return (backend, host, port, database)
 
 
 @contextmanager
@@ -138,19 +111,18 @@ def open_engine(url: str | URL, *, read_only: bool = False, must_exist: bool = F
     The engine's URL is always the one given, so every message shows what the user wrote.
     """
     parsed = parse_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if must_exist:
-            _require_sqlite_file(parsed)
-        engine = _create(parsed, {})
-        if read_only and not _is_uri(parsed):
-            event.listen(engine, "do_connect", _read_only_file(parsed))
-        event.listen(engine, "connect", _enforce_foreign_keys)
-        if read_only:
-            event.listen(engine, "connect", _query_only)
-    else:
-        engine = _create(parsed, _server_options(parsed, read_only))
-        if parsed.get_backend_name() != "postgresql" and "read_timeout" not in parsed.query:
-            event.listen(engine, "connect", _lift_handshake_timeout)
+    dialect = dialect_of(parsed)
+    if dialect.is_file and must_exist:
+        _require_sqlite_file(parsed)
+    options = {} if dialect.is_file else _server_options(parsed, dialect, read_only)
+    engine = _create(parsed, options)
+    if dialect.is_file and read_only and not _is_uri(parsed):
+        event.listen(engine, "do_connect", _read_only_file(parsed))
+    statements = dialect.connect_sql + (dialect.read_only_sql if read_only else ())
+    if statements:
+        event.listen(engine, "connect", _run_on_connect(statements))
+    if "read_timeout" in options:  # ours, bounding the handshake only
+        event.listen(engine, "connect", _lift_handshake_timeout)
     with translated(parsed), _options_checked(parsed), engine.connect():
         pass
     return engine
@@ -162,10 +134,10 @@ def _create(url: URL, connect_args: dict[str, Any]) -> Engine:
             warnings.simplefilter("error", exc.SAWarning)
             return sa.create_engine(url, connect_args=connect_args)
     except ImportError as error:
-        backend = url.get_backend_name()
+        dialect = dialect_of(url)
         raise DatabaseError(
-            f"the {backend} driver is not installed ({error.name or error}):"
-            f" pip install 'reconciler[{_EXTRAS.get(backend, backend)}]'"
+            f"the {dialect.name} driver is not installed ({error.name or error}):"
+            f" pip install 'reconciler[{dialect.extra or dialect.name}]'"
         ) from error
     except exc.NoSuchModuleError as error:
         raise DatabaseError(
@@ -173,20 +145,17 @@ def _create(url: URL, connect_args: dict[str, Any]) -> Engine:
         ) from error
 
 
-def _server_options(url: URL, read_only: bool) -> dict[str, Any]:
+def _server_options(url: URL, dialect: Dialect, read_only: bool) -> dict[str, Any]:
+    """The driver's connect arguments; what the URL's query sets is left to it."""
     options: dict[str, Any] = {}
     if "connect_timeout" not in url.query:
         options["connect_timeout"] = CONNECT_TIMEOUT
-    if url.get_backend_name() == "postgresql":
-        if read_only:
-            options["options"] = "-c default_transaction_read_only=on"
-    else:
-        if "charset" not in url.query:
-            options["charset"] = "utf8mb4"
-        if "read_timeout" not in url.query:
-            options["read_timeout"] = CONNECT_TIMEOUT
-        if read_only:
-            options["init_command"] = "SET SESSION TRANSACTION READ ONLY"
+    if dialect.charset is not None and "charset" not in url.query:
+        options["charset"] = dialect.charset
+    if dialect.bounds_handshake and "read_timeout" not in url.query:
+        options["read_timeout"] = CONNECT_TIMEOUT
+    if read_only:
+        options |= dialect.read_only_connect_args
     return options
 
 
@@ -270,17 +239,16 @@ def _wal_and_unused(path: Path) -> bool:
     return wal_mode and not path.with_name(f"{path.name}-wal").exists()
 
 
-def _enforce_foreign_keys(dbapi_connection: Any, _record: object) -> None:
-    # SQLite leaves foreign keys off unless each connection turns them on.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+def _run_on_connect(statements: tuple[str, ...]) -> Callable[[Any, object], None]:
+    """A ``connect`` hook running the dialect's ``statements`` on every new connection."""
 
+    def run(dbapi_connection: Any, _record: object) -> None:
+        cursor = dbapi_connection.cursor()
+        for statement in statements:
+            cursor.execute(statement)
+        cursor.close()
 
-def _query_only(dbapi_connection: Any, _record: object) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA query_only=ON")
-    cursor.close()
+    return run
 
 
 def _lift_handshake_timeout(dbapi_connection: Any, _record: object) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from reconciler.store.dialects import dialect_of
 from reconciler.store.tables import reconcile_journal
 
 
@@ -62,11 +63,12 @@ def fitted(document: Mapping[str, Any], limit: int | None) -> Mapping[str, Any]:
 
 
 def _plan_limit(connection: Connection) -> int | None:
-    """MySQL/MariaDB refuse any statement over ``max_allowed_packet`` (16 MiB by default on
-    MariaDB), which 100,000 row images exceed; the other backends take a plan of any size."""
-    if connection.dialect.name not in ("mysql", "mariadb"):
+    """Half the most bytes the server takes in one statement (MySQL/MariaDB's
+    ``max_allowed_packet``, which 100,000 row images exceed); ``None`` where any plan fits."""
+    query = dialect_of(connection).statement_size_query
+    if query is None:
         return None
-    packet = connection.execute(sa.text("SELECT @@max_allowed_packet")).scalar()
+    packet = connection.execute(sa.text(query)).scalar()
     return int(packet or 0) // 2
 
 
@@ -90,8 +92,7 @@ def write_entry(connection: Connection, entry: NewEntry) -> int:
 
 def _now(connection: Connection) -> datetime:
     now = datetime.now(UTC)
-    # Only PostgreSQL stores the zone; elsewhere the column holds naive UTC.
-    return now if connection.dialect.name == "postgresql" else now.replace(tzinfo=None)
+    return now if dialect_of(connection).stores_time_zone else now.replace(tzinfo=None)
 
 
 def read_entries(

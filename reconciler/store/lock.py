@@ -1,9 +1,10 @@
 """The one lock that serialises applies across processes, on every backend.
 
-PostgreSQL takes a transaction-scoped advisory lock (``pg_advisory_xact_lock``) bounded by
-``lock_timeout``; MySQL/MariaDB a named lock (``GET_LOCK``) held by the session and released at
-the end; SQLite starts the transaction with ``BEGIN IMMEDIATE`` under a busy timeout, which takes
-the database's write lock. Waiting longer than the timeout raises `LockTimeout` naming the lock.
+Each backend's `reconciler.store.dialects.ApplyLock`: PostgreSQL takes a transaction-scoped
+advisory lock (``pg_advisory_xact_lock``) bounded by ``lock_timeout``; MySQL/MariaDB a named lock
+(``GET_LOCK``) held by the session and released at the end; SQLite starts the transaction with
+``BEGIN IMMEDIATE`` under a busy timeout, which takes the database's write lock. Waiting longer
+than the timeout raises `LockTimeout` naming the lock.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from reconciler.errors import LockTimeout
+from reconciler.store.dialects import ApplyLock, dialect_of
 
 LOCK_NAME = "reconciler"
 DEFAULT_TIMEOUT = 60.0
@@ -29,20 +31,20 @@ def locked_transaction(engine: Engine, timeout: float = DEFAULT_TIMEOUT) -> Iter
     longer than ``timeout`` seconds raises `LockTimeout` and has changed nothing.
     """
     with engine.connect() as connection:
-        dialect = connection.dialect.name
-        if dialect in ("mysql", "mariadb"):
-            with _mysql_lock(connection, timeout), connection.begin():
+        lock = dialect_of(connection).apply_lock
+        if lock is ApplyLock.NAMED:
+            with _named_lock(connection, timeout), connection.begin():
                 yield connection
             return
         with connection.begin():
-            if dialect == "postgresql":
-                _postgres_lock(connection, timeout)
-            elif dialect == "sqlite":
-                _sqlite_lock(connection, timeout)
+            if lock is ApplyLock.ADVISORY:
+                _advisory_lock(connection, timeout)
+            else:
+                _write_lock(connection, timeout)
             yield connection
 
 
-def _postgres_lock(connection: Connection, timeout: float) -> None:
+def _advisory_lock(connection: Connection, timeout: float) -> None:
     if timeout <= 0:
         took = connection.scalar(text("SELECT pg_try_advisory_xact_lock(hashtext(:name))"), _name())
         if not took:
@@ -61,7 +63,7 @@ def _postgres_lock(connection: Connection, timeout: float) -> None:
 
 
 @contextmanager
-def _mysql_lock(connection: Connection, timeout: float) -> Iterator[None]:
+def _named_lock(connection: Connection, timeout: float) -> Iterator[None]:
     # GET_LOCK names are server-wide, so the database name keeps two databases on one server
     # from serialising each other.
     database = connection.scalar(text("SELECT DATABASE()")) or ""
@@ -76,10 +78,10 @@ def _mysql_lock(connection: Connection, timeout: float) -> Iterator[None]:
     try:
         yield
     finally:
-        _release_mysql(connection, name)
+        _release_named(connection, name)
 
 
-def _release_mysql(connection: Connection, name: str) -> None:
+def _release_named(connection: Connection, name: str) -> None:
     try:
         connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": name})
         connection.commit()
@@ -88,7 +90,7 @@ def _release_mysql(connection: Connection, name: str) -> None:
         connection.invalidate()
 
 
-def _sqlite_lock(connection: Connection, timeout: float) -> None:
+def _write_lock(connection: Connection, timeout: float) -> None:
     connection.exec_driver_sql(f"PRAGMA busy_timeout = {_milliseconds(timeout)}")
     try:
         connection.exec_driver_sql("BEGIN IMMEDIATE")

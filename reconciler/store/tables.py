@@ -1,11 +1,13 @@
-"""The four tables of the reconciler, as SQLAlchemy Core tables.
+"""The tables of the reconciler, as SQLAlchemy Core tables: the four it reads and writes, and the
+instance id.
 
 This is the schema the code reads and writes. The database gets it from the Alembic revisions in
 ``migrations/``, never from ``metadata.create_all``; a test checks that the two agree on every
 backend. Every column an application may leave out of a plain-SQL ``INSERT`` is nullable or has a
 server default. On MySQL/MariaDB every table is InnoDB in ``utf8mb4``, names in the NO PAD binary
-collation the migrations pick by server (`exact_collation`), so names compare exactly; JSON
-columns are ``JSON`` there (``LONGTEXT`` on MariaDB), which holds a plan of many megabytes.
+collation the migrations pick by server (`reconciler.store.dialects.exact_collation`), so names
+compare exactly; JSON columns are ``JSON`` there (``LONGTEXT`` on MariaDB), which holds a plan of
+many megabytes.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Dialect
 from sqlalchemy.schema import SchemaItem
 
 from reconciler.model import ManagedBy
@@ -32,16 +33,6 @@ MANAGED_BY_VALUES = tuple(member.value for member in ManagedBy)
 ACTOR_LENGTH = 255
 
 metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-
-
-def exact_collation(dialect: Dialect) -> str:
-    """The binary ``utf8mb4`` collation of this MySQL/MariaDB server that is NO PAD, so that
-    ``'bot '`` and ``'bot'`` are two names; ``utf8mb4_bin`` (PAD SPACE) where there is none."""
-    if getattr(dialect, "is_mariadb", False):
-        return "utf8mb4_nopad_bin"
-    if (dialect.server_version_info or (0,)) >= (8,):
-        return "utf8mb4_0900_bin"
-    return "utf8mb4_bin"  # MySQL 5.7 has no NO PAD binary collation
 
 
 def _now() -> sa.TextClause:
@@ -126,6 +117,15 @@ reconcile_journal = sa.Table(
     sa.Column("plan", sa.JSON(), nullable=False),
     **TABLE_OPTIONS,
 )
+
+reconcile_instance = sa.Table(
+    "reconcile_instance",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    **TABLE_OPTIONS,
+)
+"""One row: the instance id revision 0003 stored, which names this database in plan files (it
+is not in `TABLES`: a schema older than that revision has none, and plans as before)."""
 
 STATE_TABLES = (providers, provider_connections, profiles)
 """The tables that make up a `DatabaseState`, in dependency order."""

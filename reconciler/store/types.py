@@ -15,21 +15,20 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 
 from reconciler.model import NAME_LENGTH, Auth, ManagedBy
-
-MYSQL = ("mysql", "mariadb")
+from reconciler.store.dialects import MYSQL_NAMES
 
 
 def name_type() -> sa.types.TypeEngine[str]:
     """A row name: exact, case-sensitive comparison on every backend (on MySQL/MariaDB the
-    collation the migrations pick by server, `reconciler.store.tables.exact_collation`)."""
+    collation the migrations pick by server, `reconciler.store.dialects.exact_collation`)."""
     return sa.String(NAME_LENGTH).with_variant(
-        mysql.VARCHAR(NAME_LENGTH, charset="utf8mb4"), *MYSQL
+        mysql.VARCHAR(NAME_LENGTH, charset="utf8mb4"), *MYSQL_NAMES
     )
 
 
 def long_text_type() -> sa.types.TypeEngine[str]:
     """Free text that may exceed MySQL's 64 KiB ``TEXT`` (a system prompt)."""
-    return sa.Text().with_variant(mysql.MEDIUMTEXT(), *MYSQL)
+    return sa.Text().with_variant(mysql.MEDIUMTEXT(), *MYSQL_NAMES)
 
 
 MANAGED_BY: dict[str | None, ManagedBy | None] = {None: None, **{m.value: m for m in ManagedBy}}

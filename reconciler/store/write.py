@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql
 
 from reconciler.model import Auth, Kind, Row
 from reconciler.planning import Action, Change
+from reconciler.store.dialects import dialect_of
 from reconciler.store.tables import profiles, provider_connections, providers
 
 CHUNK = 500
@@ -179,7 +180,7 @@ def _delete(connection: Connection, table: sa.Table, names: list[str], report: _
 
 
 def _chunks(connection: Connection, names: Sequence[str]) -> Iterable[Sequence[str]]:
-    if connection.dialect.name == "postgresql":
+    if dialect_of(connection).array_parameters:
         if names:
             yield names  # one array parameter, whatever its length: see `_named`
         return
@@ -193,7 +194,7 @@ def _named(connection: Connection, table: sa.Table, names: Sequence[str]) -> sa.
     Right after a bulk load PostgreSQL has no statistics and plans each ``IN`` list as a
     sequential scan: 200 chunks of a 100,000-row backfill took 4 s, one ``ANY`` 0.3 s.
     """
-    if connection.dialect.name == "postgresql":
+    if dialect_of(connection).array_parameters:
         array = sa.bindparam("names", list(names), type_=postgresql.ARRAY(sa.String()))
         return table.c.name == sa.any_(array)
     return table.c.name.in_(names)

@@ -34,7 +34,7 @@ profiles:
     model: llama3
 """
 CREATION_ORDER = ("providers", "provider_connections", "profiles", "reconcile_journal")
-ALL_TABLES = {"providers", "provider_connections", "profiles", "reconcile_journal", VERSION_TABLE}
+ALL_TABLES = {*CREATION_ORDER, "reconcile_instance", VERSION_TABLE}
 
 
 def tables(url: str) -> set[str]:

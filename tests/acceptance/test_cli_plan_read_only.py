@@ -181,7 +181,7 @@ def test_reading_commands_leave_the_sqlite_folder_as_they_found_it(
         )
     before = folder_image(folder)
     assert list(before) == ["app.db"]
-    for command in (["plan", "-f", config], ["export"], ["history"]):
+    for command in (["plan", "-f", config], ["drift", "-f", config], ["export"], ["history"]):
         result = CliRunner().invoke(cli, [*command, "--database-url", url])
         assert result.exit_code == 0, result.output
         assert folder_image(folder) == before, command

@@ -190,7 +190,7 @@ def test_a_secret_replaced_by_a_plain_value_makes_the_plan_stale(
     )
     applied = reconcile("apply", str(plan_file), "--database-url", database_url)
     assert applied.exit_code == 4, applied.output
-    assert f'"{REDACTED}"' in applied.stderr and "credential/legacy" in applied.stderr
+    assert f"'{REDACTED}'" in applied.stderr and "credential/legacy" in applied.stderr
     assert_no_secret(applied.stdout, applied.stderr)
 
 

@@ -1,8 +1,10 @@
-"""Independent tools (pre-commit, check-jsonschema, ajv) installed once into the pytest cache.
+"""Independent tools (pre-commit, check-jsonschema, ajv, mermaid) installed once into the pytest
+cache.
 
 Each lives in its own environment under ``.pytest_cache/d/toolchain``, reused while its package
 spec is unchanged. Under ``CI=true`` a failed install fails the test; elsewhere (no network, no
-Node.js) it skips with the reason.
+Node.js) it skips with the reason. Chromium is the exception: it is a system package that a
+test cannot install, so where it is missing the browser tests skip, under ``CI=true`` too.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pytest
 
 PIP_PACKAGES = ("pre-commit>=3.5,<5", "check-jsonschema>=0.29,<1")
 NPM_PACKAGES = ("ajv-cli@5", "ajv-formats@3")
+BROWSER_PACKAGES = ("mermaid@11", "marked@15")
 
 
 def unavailable(reason: str) -> pytest.OutcomeException:
@@ -63,13 +66,30 @@ def python_tools(tool_cache: Path) -> Path:
     return _installed(venv, PIP_PACKAGES, commands) / "bin"
 
 
+def _npm_install(prefix: Path, packages: Sequence[str], needs: str) -> Path:
+    npm, node = shutil.which("npm"), shutil.which("node")
+    if npm is None or node is None:
+        raise unavailable(f"Node.js and npm are needed to run {needs}")
+    command = [npm, "install", "--prefix", str(prefix), "--no-save", "--no-fund", "--no-audit"]
+    return _installed(prefix, packages, [[*command, *packages]]) / "node_modules"
+
+
 @pytest.fixture(scope="session")
 def ajv(tool_cache: Path) -> Path:
     """The ``ajv`` executable of ajv-cli, installed with npm for the machine's Node.js."""
-    npm, node = shutil.which("npm"), shutil.which("node")
-    if npm is None or node is None:
-        raise unavailable("Node.js and npm are needed to run ajv")
-    prefix = tool_cache / "npm"
-    command = [npm, "install", "--prefix", str(prefix), "--no-save", "--no-fund", "--no-audit"]
-    _installed(prefix, NPM_PACKAGES, [[*command, *NPM_PACKAGES]])
-    return prefix / "node_modules" / ".bin" / "ajv"
+    return _npm_install(tool_cache / "npm", NPM_PACKAGES, "ajv") / ".bin" / "ajv"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's ``chromium`` (``apt-get install chromium``); skipped where it is missing."""
+    found = shutil.which("chromium")
+    if found is None:
+        pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
+    return Path(found)
+
+
+@pytest.fixture(scope="session")
+def browser_scripts(tool_cache: Path) -> Path:
+    """The ``node_modules`` folder holding mermaid and marked, for a page to load."""
+    return _npm_install(tool_cache / "npm-browser", BROWSER_PACKAGES, "mermaid in a browser")

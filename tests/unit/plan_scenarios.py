@@ -124,6 +124,7 @@ SCENARIOS = {
 def context(state: DatabaseState) -> PlanContext:
     return PlanContext(
         database="postgresql://app:***@db/prod",
+        instance_id="0f6e3c3a-5d9b-4c1e-9a51-7d2f8e4b6a10",
         config_digest="sha256:" + "0" * 64,
         state_digest=state_digest(state),
         tool_version="0.1.0",

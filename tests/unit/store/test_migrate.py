@@ -10,10 +10,12 @@ from alembic.runtime.migration import MigrationContext
 
 from reconciler.errors import DatabaseError
 from reconciler.store import current_revision, head_revision, open_engine, upgrade
+from reconciler.store.dialects import exact_collation
 from reconciler.store.migrate import HEAD_REVISION, VERSION_TABLE
-from reconciler.store.tables import exact_collation, metadata
+from reconciler.store.tables import metadata
 
 STATE_TABLES = {"providers", "provider_connections", "profiles", "reconcile_journal"}
+INSTANCE_TABLE = "reconcile_instance"
 
 # The schema every backend must end up with: columns in order with their nullability.
 COLUMNS = {
@@ -61,6 +63,7 @@ COLUMNS = {
         ("plan", False),
     ],
 }
+INSTANCE_COLUMNS = [("id", False)]
 FOREIGN_KEYS = {
     ("provider_connections", "fk_provider_connections_provider", ("provider",), "providers"),
     ("profiles", "fk_profiles_provider", ("provider",), "providers"),
@@ -95,7 +98,7 @@ def test_upgrade_creates_the_schema_at_head(engine: sa.Engine) -> None:
     result = upgrade(engine)
     assert (result.before, result.after, result.changed) == (None, head_revision(), True)
     tables = set(sa.inspect(engine).get_table_names())
-    assert tables == STATE_TABLES | {VERSION_TABLE}
+    assert tables == STATE_TABLES | {INSTANCE_TABLE, VERSION_TABLE}
 
 
 def test_upgrade_twice_is_a_no_op(migrated: sa.Engine) -> None:
@@ -110,6 +113,8 @@ def test_columns_are_the_same_on_every_backend(migrated: sa.Engine) -> None:
     for table, expected in COLUMNS.items():
         actual = [(c["name"], c["nullable"]) for c in inspector.get_columns(table)]
         assert actual == expected, table
+    instance = [(c["name"], c["nullable"]) for c in inspector.get_columns(INSTANCE_TABLE)]
+    assert instance == INSTANCE_COLUMNS
 
 
 def test_foreign_keys_restrict_deletes(migrated: sa.Engine) -> None:

@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from alembic import op
 
 from reconciler.errors import DatabaseError
+from reconciler.store.dialects import exact_collation
 from reconciler.store.failures import redact
-from reconciler.store.tables import exact_collation
 
 revision = "0002"
 down_revision: str | None = "0001"
