@@ -39,6 +39,8 @@ CONFIG_KEY = "config"
 FORCE_KEY = "force"
 MAX_DELETES_KEY = "max_deletes"
 ALLOW_EMPTY_KEY = "allow_empty"
+FILE_KEYS = (FORCE_KEY, MAX_DELETES_KEY, ALLOW_EMPTY_KEY, CONFIG_KEY)
+"""What a plan file adds to the plan document: how it was planned, and the config."""
 FORMAT_VERSION = 1
 MESSAGE_LIMIT = 200
 INTEGER_DIGITS = 100
