@@ -54,9 +54,25 @@ def show(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{plain(str(k))}: {show(v)}" for k, v in value.items()) + "}"
-    if value == "":
-        return '""'
-    return plain(str(value))
+    text = plain(str(value))
+    if isinstance(value, str) and _misread(value):
+        return '"' + text.replace('"', '\\"') + '"'
+    return text
+
+
+_WORDS = frozenset({"null", "~", "true", "false", "yes", "no", "on", "off"})
+
+
+def _misread(text: str) -> bool:
+    """Whether the string, shown bare, would read as another value or hide a difference: empty,
+    a YAML word (``null``, ``true``), a number, or with spaces at an end (``gpt-4 ``)."""
+    if text == "" or text != text.strip() or text.lower() in _WORDS:
+        return True
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def field_lines(change: Change) -> list[Detail]:

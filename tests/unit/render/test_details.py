@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import pytest
 from plan_values import prof
 
 from reconciler.model import Kind
 from reconciler.planning import Action, Change, FieldDiff, Reason
-from reconciler.render.details import Detail, details, entries, line_diff
+from reconciler.render.details import Detail, details, entries, line_diff, show
 
 PROMPT = "\n".join(f"Line {i}." for i in range(1, 13))
 
@@ -104,3 +105,17 @@ def test_creates_are_never_grouped() -> None:
     rows = [prof(name) for name in ("a", "b")]
     changes = [Change(Kind.PROFILE, r.name, Action.CREATE, Reason.DECLARED, None, r) for r in rows]
     assert [entry.rows for entry in entries(changes)] == [1, 1]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("null", None), ("gpt-4", "gpt-4 "), ("1", 1), ("true", True), ("", None), (" a", "a")],
+)
+def test_a_string_that_would_read_as_another_value_is_quoted(before: object, after: object) -> None:
+    """No update looks like nothing changes: the string "null" is not null, a trailing space
+    shows."""
+    assert show(before) != show(after)
+
+
+def test_an_ordinary_string_is_shown_bare() -> None:
+    assert [show(v) for v in ("gpt-4o", "Bot", 'a"b')] == ["gpt-4o", "Bot", 'a"b']

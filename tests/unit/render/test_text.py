@@ -241,7 +241,7 @@ def test_a_multiline_prompt_or_description_is_shown_line_by_line_behind_a_bar() 
 
 def test_a_line_break_in_any_other_field_is_escaped_on_one_line() -> None:
     assert texts(update(BOT, BOT._replace(label="a\nb", model="m\r\n"))) == [
-        "model: claude -> m\\r\\n",
+        'model: claude -> "m\\r\\n"',  # quoted: it ends in a line break
         "label: null -> a\\nb",
     ]
 
@@ -478,14 +478,14 @@ def test_hostile_names_and_values_stay_on_their_line_escaped() -> None:
         "Profiles",
         f"  + {SHOWN}",
         "      provider: eu",
-        f"      model: {SHOWN}",
-        f"      label: {SHOWN}",
+        f'      model: "{SHOWN}"',  # quoted: the value ends in a carriage return
+        f'      label: "{SHOWN}"',
         "      system_prompt: |",
         "        | hi",
         f"        | {REDACTED}",
         "        | ::x",
         "  ~ bot",
-        f"      model: claude -> {SHOWN}",
+        f'      model: claude -> "{SHOWN}"',
     ]
     assert SECRET not in "\n".join(lines)
 
