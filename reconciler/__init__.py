@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from reconciler.service.history import read_history
     from reconciler.service.plan import Planned, plan_config
     from reconciler.service.planfile import read_plan_file, write_plan_file
+    from reconciler.service.show import Shown, show_plan_file
     from reconciler.store import open_engine, read_state, redact, resolve_url, upgrade
 
 from reconciler._version import __version__
@@ -46,6 +47,8 @@ _LAZY = {
     "read_history": "reconciler.service.history",
     "read_plan_file": "reconciler.service.planfile",
     "write_plan_file": "reconciler.service.planfile",
+    "Shown": "reconciler.service.show",
+    "show_plan_file": "reconciler.service.show",
     "open_engine": "reconciler.store",
     "read_state": "reconciler.store",
     "redact": "reconciler.store",
@@ -60,6 +63,7 @@ __all__ = [
     "Limits",
     "LoadedConfig",
     "Planned",
+    "Shown",
     "__version__",
     "apply_config",
     "apply_plan",
@@ -73,6 +77,7 @@ __all__ = [
     "read_state",
     "redact",
     "resolve_url",
+    "show_plan_file",
     "upgrade",
     "write_plan_file",
 ]

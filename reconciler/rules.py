@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from reconciler import canonical
 from reconciler.errors import Level, Problem, SourceMap
-from reconciler.model import UNSUPPORTED_AUTH_TYPES, Connection, DesiredState, Provider
+from reconciler.model import UNSUPPORTED_AUTH_TYPES, Connection, DesiredState, Kind, Provider
 
 _NO_CREDENTIAL = ("platform", "none")
 
@@ -105,39 +105,47 @@ def reference_problems(
     sources: SourceMap,
     *,
     unknown_level: Level,
+    deleted: Mapping[tuple[Kind, str], str] | None = None,
 ) -> list[Problem]:
     """References from the config's rows to ``providers`` and ``connections``.
 
     ``providers`` and ``connections`` are the rows that will exist: offline, the declared and
     canonical ones (unknown names are then warnings, since the database may hold them); at plan
-    time, the end state of the plan (unknown names are errors). Yields ref.unknown-provider,
-    ref.unknown-connection (at ``unknown_level``) and ref.provider-mismatch (always an error).
+    time, the end state of the plan (unknown names are errors), and ``deleted`` says why each
+    row the plan deletes goes (``"is removed by this config"``), for a reference to it. Yields
+    ref.unknown-provider, ref.unknown-connection (at ``unknown_level``) and
+    ref.provider-mismatch (always an error).
     """
+    gone = deleted or {}
     problems: list[Problem] = []
+
+    def unknown(kind: Kind, target: str, referrer: Kind, name: str, field: str) -> None:
+        known = providers if kind is Kind.PROVIDER else connections
+        why = gone.get((kind, target))
+        if why is None:
+            message = _unknown(str(kind), target, known, unknown_level)
+        else:
+            message = (
+                f"{kind} {target!r} {why} but {referrer} {name!r} still references it;"
+                f" declare the {kind} again or change the reference"
+            )
+        code = f"ref.unknown-{kind}"
+        path = (referrer.section, name, field)
+        problems.append(sources.problem(code, message, path, level=unknown_level))
+
     for name, connection in desired.connections.items():
         if connection.provider not in providers:
-            path = ("connections", name, "provider")
-            message = _unknown("provider", connection.provider, providers, unknown_level)
-            problems.append(
-                sources.problem("ref.unknown-provider", message, path, level=unknown_level)
-            )
+            unknown(Kind.PROVIDER, connection.provider, Kind.CONNECTION, name, "provider")
     for name, profile in desired.profiles.items():
         if profile.provider not in providers:
-            message = _unknown("provider", profile.provider, providers, unknown_level)
-            path = ("profiles", name, "provider")
-            problems.append(
-                sources.problem("ref.unknown-provider", message, path, level=unknown_level)
-            )
+            unknown(Kind.PROVIDER, profile.provider, Kind.PROFILE, name, "provider")
         wanted = profile.provider_connection
         if wanted is None:
             continue
         path = ("profiles", name, "provider_connection")
         found = connections.get(wanted)
         if found is None:
-            message = _unknown("connection", wanted, connections, unknown_level)
-            problems.append(
-                sources.problem("ref.unknown-connection", message, path, level=unknown_level)
-            )
+            unknown(Kind.CONNECTION, wanted, Kind.PROFILE, name, "provider_connection")
         elif found.provider != profile.provider:
             message = (
                 f"profile {name!r} uses provider {profile.provider!r} but its connection"

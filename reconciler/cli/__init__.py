@@ -14,6 +14,7 @@ from reconciler.cli import (  # noqa: F401  (each registers its command on `cli`
     history,
     plan,
     schema,
+    show,
     validate,
 )
 from reconciler.cli.app import cli

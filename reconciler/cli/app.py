@@ -9,7 +9,8 @@ from typing import Any, NoReturn
 import click
 
 from reconciler._version import __version__
-from reconciler.errors import ReconcileError
+from reconciler.errors import ConfigError, ReconcileError
+from reconciler.render import problems
 from reconciler.render.escape import plain
 
 EXIT_OK = 0
@@ -87,3 +88,11 @@ def cli() -> None:
       reconcile plan -f reconcile.yaml --database-url postgresql://app@db/prod
       reconcile apply plan.json
     """
+
+
+def show_problems(error: ReconcileError) -> None:
+    """The located problems of a `ConfigError` (a config's, a plan file's) on stderr, before the
+    group prints its one-line message."""
+    if isinstance(error, ConfigError) and error.problems:
+        colour = problems.use_colour(sys.stderr.isatty(), os.environ)
+        click.echo(problems.text(error.problems, colour=colour), err=True, nl=False)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from reconciler.cli.app import EXIT_OK, cli
+from reconciler.cli.app import EXIT_OK, cli, show_problems
 from reconciler.cli.options import (
     config_paths_option,
     database_url_option,
@@ -105,7 +105,7 @@ def apply_command(
             else:  # the plan it shows lists the config's problems
                 applied = _ask_then_apply(config, database_url, options)
     except ReconcileError as error:
-        _show_problems(error)
+        show_problems(error)
         raise
     _report(applied)
     return EXIT_OK
@@ -145,13 +145,6 @@ def _ask_then_apply(
     if askable and not click.confirm("Apply these changes?", default=False):
         raise ReconcileError("apply cancelled; nothing was changed")
     return apply_config(config, database_url, options, reviewed=Reviewed(planned.document))
-
-
-def _show_problems(error: ReconcileError) -> None:
-    """Plan-time problems (unknown references...), located in the config where it has a file."""
-    if isinstance(error, ConfigError) and error.problems:
-        colour = problems.use_colour(sys.stderr.isatty(), os.environ)
-        click.echo(problems.text(error.problems, colour=colour), err=True, nl=False)
 
 
 def _report(applied: Applied) -> None:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import math
+import os
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+
+from reconciler.render.formats import SIZED_FORMATS, PlanOutput
+from reconciler.render.markdown import MAX_CHARS, MIN_CHARS
+from reconciler.render.problems import use_colour
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -122,3 +128,55 @@ def delete_limit_options() -> Callable[[F], F]:
         return max_deletes(allow_empty(command))
 
     return decorate
+
+
+class Characters(click.ParamType[int]):
+    """A whole number of characters, at least ``minimum``: fewer cannot hold the summary table
+    and the lines that say what was cut."""
+
+    name = "characters"
+
+    def __init__(self, minimum: int) -> None:
+        self.minimum = minimum
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a whole number of characters", param, ctx)
+        if number < self.minimum:
+            self.fail(
+                f"{value!r} is too small: a markdown plan needs at least {self.minimum:,}"
+                " characters for its summary table and the lines that say what was cut",
+                param,
+                ctx,
+            )
+        return number
+
+
+def max_chars_option() -> Callable[[F], F]:
+    """``--max-chars N`` into ``max_chars`` (None when not given): see `plan_output`."""
+    return click.option(
+        "--max-chars",
+        type=Characters(MIN_CHARS),
+        metavar="N",
+        help=f"Markdown only: at most N characters (default {MAX_CHARS:,}; a GitHub comment"
+        " holds 65,536). The summary table, blocked entries, deletes and problems come first;"
+        " the details of the changes fill the rest, and a cut list says how many rows it left"
+        f" out. At least {MIN_CHARS:,}.",
+    )
+
+
+def plan_output(output: str, max_chars: int | None) -> PlanOutput:
+    """How ``--format output`` prints a plan: in colour on a terminal without ``NO_COLOR``, and
+    within ``--max-chars``, which is a usage error with a format it does not apply to (text
+    and JSON are never cut)."""
+    colour = use_colour(sys.stdout.isatty(), os.environ)
+    if max_chars is None:
+        return PlanOutput(colour)
+    if output not in SIZED_FORMATS:
+        formats = ", ".join(f"--format {name}" for name in sorted(SIZED_FORMATS))
+        raise click.UsageError(
+            f"--max-chars applies to {formats} only: --format {output} is never cut"
+        )
+    return PlanOutput(colour, max_chars)

@@ -13,6 +13,8 @@ from reconciler.cli.options import (
     config_paths_option,
     database_url_option,
     delete_limit_options,
+    max_chars_option,
+    plan_output,
     take_ownership_option,
 )
 from reconciler.cli.progress import step_line
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0 when none)."
 )
+@max_chars_option()
 def plan_command(
     paths: tuple[str, ...],
     database_url: str | None,
@@ -61,6 +64,7 @@ def plan_command(
     max_deletes: int | None,
     allow_empty: bool,
     detailed_exitcode: bool,
+    max_chars: int | None,
 ) -> int:
     """Show what `reconcile apply` would change in the database. Never writes to it.
 
@@ -70,6 +74,8 @@ def plan_command(
     create, update or adopt, config rows to delete, provider_connection backfills, and what the
     guards refuse: deletes of referenced or canonical rows, more deletes than --max-deletes,
     and deleting every config row of a kind the config declares none of (unless --allow-empty).
+    Markdown (a pull-request comment) keeps within --max-chars; the plan file (--out) and
+    `reconcile show` hold every row.
 
     Exit status: 0 planned (no changes, with --detailed-exitcode); 2 changes (with
     --detailed-exitcode); 3 blocked by a guard; 1 errors in the config or the database
@@ -83,7 +89,9 @@ def plan_command(
       reconcile plan -f config/ --force   # what deleting referenced rows would take with it
       reconcile plan -f config/ --max-deletes 10 --out plan.json   # blocked beyond 10 deletes
       reconcile plan -f config/ --take-ownership --out plan.json  # adopt another owner's rows
+      reconcile plan -f config/ --format markdown --max-chars 999000 > note.md   # a GitLab note
     """
+    how = plan_output(output, max_chars)
     # Imported here: SQLAlchemy loads only for commands that use a database.
     from reconciler.planning import Limits
     from reconciler.service.plan import plan_config, unreadable
@@ -111,7 +119,7 @@ def plan_command(
     finally:
         if steps is not None:
             steps.close()
-    click.echo(_rendered(planned, output), nl=False)
+    click.echo(PLAN_FORMATS[output](planned.plan, planned.document, how), nl=False)
     plan = planned.plan
     if plan.has_errors:
         _report_errors(planned, output)
@@ -131,11 +139,6 @@ def plan_command(
     if detailed_exitcode and plan.has_changes:
         return EXIT_CHANGES
     return EXIT_OK
-
-
-def _rendered(planned: Planned, output: str) -> str:
-    colour = render_problems.use_colour(sys.stdout.isatty(), os.environ)
-    return PLAN_FORMATS[output](planned.plan, planned.document, colour)
 
 
 def _report_errors(planned: Planned, output: str) -> None:

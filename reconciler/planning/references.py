@@ -4,11 +4,26 @@ from __future__ import annotations
 
 from reconciler.errors import Level, Problem
 from reconciler.planning.draft import Draft
+from reconciler.planning.plan import Reason
 from reconciler.rules import reference_problems
+
+_DELETED = {
+    Reason.REMOVED: "is removed by this config",
+    Reason.FORCE: "is deleted by this plan (--force)",
+}
+"""Why a row this plan deletes goes, as a reference to it says."""
 
 
 def reference_problems_at_plan_time(draft: Draft) -> list[Problem]:
-    """Unknown and mismatched references against the rows that will exist: errors at plan time."""
+    """Unknown and mismatched references against the rows that will exist: errors at plan time.
+
+    A reference to a row this plan deletes says so ("provider 'gpu' is removed by this config
+    but connection 'x' still references it"): the row is in the database, not unknown.
+    """
+    deleted = {
+        key: _DELETED.get(reason, "is deleted by this plan")
+        for key, reason in draft.deletes.items()
+    }
     return [
         *reference_problems(
             draft.desired,
@@ -16,6 +31,7 @@ def reference_problems_at_plan_time(draft: Draft) -> list[Problem]:
             draft.connections,
             draft.sources,
             unknown_level=Level.ERROR,
+            deleted=deleted,
         ),
         *_kept_connection_mismatches(draft),
     ]

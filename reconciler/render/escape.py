@@ -11,8 +11,8 @@ One function per frame, which every renderer calls (so later renderers reuse the
   user's own file in a diff (not redacted).
 - `printable`: `plain` keeping CR and LF, for a frame that encodes them itself.
 - `block`: a multi-line string as such lines, each then prefixed by the caller.
-- `md_text`, `md_code`, `fenced`: markdown outside code, inline code, and a fenced block
-  whose fence is longer than any backtick run inside (CommonMark).
+- `md_text`, `md_code`, `fenced` (`fence_for`): markdown outside code, inline code, and a
+  fenced block whose fence is longer than any backtick run inside (CommonMark).
 - `xml_text`: `plain`, holding no character XML 1.0 refuses (JUnit); the XML writer escapes
   ``&<>"``.
 - `label_value`: a Prometheus label value: redacted, controls shown escaped, then ``\\``,
@@ -144,9 +144,14 @@ def md_code(text: str) -> str:
 def fenced(lines: Iterable[str], info: str = "") -> list[str]:
     """``lines`` in a fenced code block, the fence longer than any backtick run they hold."""
     body = list(lines)
-    longest = max((_longest_backticks(line) for line in body), default=0)
-    fence = "`" * max(3, longest + 1)
+    fence = fence_for(body)
     return [fence + info, *body, fence]
+
+
+def fence_for(lines: Iterable[str]) -> str:
+    """A code fence longer than any backtick run in ``lines`` (at least three backticks)."""
+    longest = max((_longest_backticks(line) for line in lines), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def _longest_backticks(text: str) -> int:

@@ -1,17 +1,18 @@
 """Every ``--format`` of every command, one table per thing rendered: the CLI offers the keys.
 
-A renderer takes what it renders and whether to colour (only text uses it) and returns the whole
-output text.
+A renderer takes what it renders and how (whether to colour, which only text does; the most
+characters, which only markdown keeps to) and returns the whole output text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from reconciler.render import history, problems
 from reconciler.render.json import dumps
-from reconciler.render.markdown import render_markdown
+from reconciler.render.markdown import MAX_CHARS, render_markdown
 from reconciler.render.sarif import sarif
 from reconciler.render.text import render_text
 
@@ -20,14 +21,26 @@ if TYPE_CHECKING:
     from reconciler.planning import Plan
     from reconciler.store.journal import JournalEntry
 
-PlanRenderer = Callable[["Plan", Mapping[str, Any], bool], str]
-"""(plan, its JSON document, colour) -> text."""
+
+@dataclass(frozen=True)
+class PlanOutput:
+    """How a plan is rendered: in colour (text), within ``max_chars`` (markdown)."""
+
+    colour: bool = False
+    max_chars: int = MAX_CHARS
+
+
+PlanRenderer = Callable[["Plan", Mapping[str, Any], PlanOutput], str]
+"""(plan, its JSON document, how) -> text."""
 
 PLAN_FORMATS: Mapping[str, PlanRenderer] = {
-    "text": lambda plan, _document, colour: render_text(plan, color=colour),
-    "json": lambda _plan, document, _colour: dumps(document),
-    "markdown": lambda plan, _document, _colour: render_markdown(plan),
+    "text": lambda plan, _document, how: render_text(plan, color=how.colour),
+    "json": lambda _plan, document, _how: dumps(document),
+    "markdown": lambda plan, _document, how: render_markdown(plan, max_chars=how.max_chars),
 }
+SIZED_FORMATS = frozenset({"markdown"})
+"""The plan formats ``--max-chars`` applies to: text is for a terminal and JSON for programs,
+which must get every row."""
 
 ProblemsRenderer = Callable[[Sequence["Problem"], bool, bool], str]
 """(problems, whether the config is valid, colour) -> text."""

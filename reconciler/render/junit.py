@@ -12,9 +12,9 @@ import xml.etree.ElementTree as ET
 
 from reconciler.planning import Action, Blocked, Change, Reason
 from reconciler.planning.drift import Drift
+from reconciler.render.details import details
 from reconciler.render.drift import applied_at
 from reconciler.render.escape import xml_text
-from reconciler.render.text import details
 
 SUITE = "reconcile drift"
 _DOES = {
@@ -64,7 +64,7 @@ def _change_case(change: Change) -> ET.Element:
     reason = "" if change.reason in (Reason.DECLARED, Reason.REMOVED) else f" ({change.reason})"
     message = f"{name} {_DOES[change.action]}{reason}"
     case = _case(f"reconcile.drift.{change.kind}", name)
-    return _failed(case, str(change.action), message, details(change))
+    return _failed(case, str(change.action), message, [line.text for line in details(change)])
 
 
 def _blocked_case(blocked: Blocked) -> ET.Element:

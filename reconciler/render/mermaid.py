@@ -22,8 +22,8 @@ from typing import NamedTuple
 
 from reconciler.model import Connection, Kind, Profile, Row
 from reconciler.planning import Action, Change, Plan
+from reconciler.render.details import SIGNS
 from reconciler.render.escape import fenced, plain
-from reconciler.render.text import SIGNS
 
 GRAPH_LIMIT = 30
 """Plans with more changes than this get no graph: it would be unreadable, and large."""

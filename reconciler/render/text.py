@@ -1,24 +1,25 @@
-"""The plan for a terminal: grouped by kind, ``+``/``~``/``-``, per-field ``before -> after``."""
+"""The plan for a terminal: grouped by kind, ``+``/``~``/``-``, and under each change its
+`details` (per-field ``before -> after``, line diffs), alike updates as one entry."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
 
-from reconciler.errors import Problem, transition
-from reconciler.model import Kind, ManagedBy
-from reconciler.planning import Action, Blocked, Change, Ownership, Plan, Reason
-from reconciler.render.escape import block, is_multiline, line_start, plain
+from reconciler.errors import Problem
+from reconciler.model import Kind
+from reconciler.planning import Action, Blocked, Change, Plan, Reason
+from reconciler.render.details import SIGNS, Detail, Entry, entries
+from reconciler.render.escape import line_start, plain
 from reconciler.render.problems import text_line
 
 LONG_PLAN = 300
-"""Above this many changes the text shows counts per kind and reason, not every row."""
+"""Above this many entries (alike updates count once) the text shows counts per kind and
+reason, not every row."""
 
 LIST_LIMIT = 50
 """Blocked entries and problems shown one by one before the rest is counted."""
 
-SIGNS = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-"}
 _COLOURS = {
     Action.CREATE: "32",
     Action.UPDATE: "33",
@@ -27,9 +28,9 @@ _COLOURS = {
     "warning": "33",
     "blocked": "31",
     "heading": "1",
+    "+": "32",
+    "-": "31",
 }
-_BLOCK_FIELDS = {"system_prompt", "description"}
-"""Fields whose multi-line values are shown line by line; any other value stays on one line."""
 _QUIET_REASONS = {Reason.DECLARED, Reason.REMOVED}
 
 
@@ -41,87 +42,6 @@ class _Paint:
         if not self.enabled:
             return text
         return f"\x1b[{_COLOURS[style]}m{text}\x1b[0m"
-
-
-def show(value: Any) -> str:
-    """A field value as YAML would spell it, on one line: ``null``, ``true``, ``{type: none}``.
-
-    Strings are `plain`: redacted, control characters and line breaks escaped.
-    """
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{plain(str(k))}: {show(v)}" for k, v in value.items()) + "}"
-    if value == "":
-        return '""'
-    return plain(str(value))
-
-
-def ownership_line(ownership: Ownership) -> str:
-    """How a change moves a row's manager, on one line: ``managed_by: (external) -> config,
-    owner: team-a``; a part that stays is shown without an arrow."""
-    before, after = ownership
-    managed_by = _moved(_managed_by(before.managed_by), _managed_by(after.managed_by))
-    parts = [f"managed_by: {managed_by}"]
-    if before.owner is not None or after.owner is not None:
-        owner = (
-            show(after.owner)
-            if before.owner is None
-            else _moved(show(before.owner), _owner(after.owner))
-        )
-        parts.append(f"owner: {owner}")
-    return ", ".join(parts)
-
-
-def _managed_by(value: ManagedBy | None) -> str:
-    return "(external)" if value is None else str(value)
-
-
-def _owner(value: str | None) -> str:
-    return "(none)" if value is None else show(value)
-
-
-def _moved(before: str, after: str) -> str:
-    return before if before == after else f"{before} -> {after}"
-
-
-def details(change: Change) -> list[str]:
-    """The lines under a change: each field of a create, or the `ownership_line` of an update
-    that moves it and each diff ``field: before -> after``.
-
-    A multi-line ``system_prompt`` or ``description`` is shown line by line, each behind the
-    tool's ``| ``, so no value starts a line of output; in any other field a line break is
-    escaped like every control character (`show`).
-    """
-    if change.action is Action.CREATE and change.after is not None:
-        image = change.after.image()
-        lines: list[str] = []
-        for key, value in image.items():
-            if key == "name" or value is None or (key == "protected" and not value):
-                continue
-            if key in _BLOCK_FIELDS and is_multiline(value):
-                lines += [f"{plain(key)}: |", *_continued(value, "  ")]
-            else:
-                lines.append(f"{plain(key)}: {show(value)}")
-        return lines
-    ownership = change.ownership
-    lines = [] if ownership is None else [ownership_line(ownership)]
-    for diff in change.diff:
-        field = plain(diff.field)
-        if diff.field in _BLOCK_FIELDS and (is_multiline(diff.before) or is_multiline(diff.after)):
-            lines += [f"{field}:", *_continued(diff.before, "  - ")]
-            lines += _continued(diff.after, "  + ")
-        else:
-            lines.append(transition(field, diff.before, diff.after, show))
-    return lines
-
-
-def _continued(value: Any, prefix: str) -> list[str]:
-    if not is_multiline(value):
-        return [prefix + show(value)]
-    return [f"{prefix}| {line}" if line else f"{prefix}|" for line in block(value)]
 
 
 def summary_line(plan: Plan) -> str:
@@ -147,12 +67,13 @@ def plan_lines(plan: Plan, *, color: bool = False) -> list[str]:
         lines += ["--force: deletes go ahead and every consequence is listed.", ""]
     if plan.take_ownership:
         lines += ["--take-ownership: rows another owner's config manages become this config's.", ""]
+    listed = [(kind, entries(changes)) for kind, changes in _by_kind(plan)]
     if not plan.changes:
         lines.append(nothing_to_change(plan))
-    elif len(plan.changes) > LONG_PLAN:
+    elif sum(len(kind_entries) for _, kind_entries in listed) > LONG_PLAN:
         lines += _counted_changes(plan, paint)
     else:
-        lines += _listed_changes(plan, paint)
+        lines += _listed_changes(listed, paint)
     lines += _blocked(plan.blocked, paint)
     lines += _problems(plan.problems, paint)
     return lines
@@ -174,16 +95,22 @@ def _by_kind(plan: Plan) -> Iterator[tuple[Kind, list[Change]]]:
             yield kind, changes
 
 
-def _listed_changes(plan: Plan, paint: _Paint) -> list[str]:
+def _listed_changes(listed: list[tuple[Kind, list[Entry]]], paint: _Paint) -> list[str]:
     lines: list[str] = []
-    for kind, changes in _by_kind(plan):
+    for kind, kind_entries in listed:
         lines.append(paint(kind.heading, "heading"))
-        for change in changes:
+        for entry in kind_entries:
+            change = entry.change
             reason = "" if change.reason in _QUIET_REASONS else f"  ({change.reason})"
-            head = f"  {SIGNS[change.action]} {plain(change.name)}"
+            head = f"  {SIGNS[change.action]} {entry.title()}"
             lines.append(paint(head, change.action) + reason)
-            lines += [f"      {detail}" for detail in details(change)]
+            lines += [_detail(detail, paint) for detail in entry.details()]
     return lines
+
+
+def _detail(detail: Detail, paint: _Paint) -> str:
+    line = f"      {detail.text}"
+    return paint(line, detail.sign) if detail.sign in ("+", "-") else line
 
 
 def _counted_changes(plan: Plan, paint: _Paint) -> list[str]:

@@ -40,6 +40,8 @@ FORCE_KEY = "force"
 MAX_DELETES_KEY = "max_deletes"
 ALLOW_EMPTY_KEY = "allow_empty"
 TAKE_OWNERSHIP_KEY = "take_ownership"
+FILE_KEYS = (FORCE_KEY, MAX_DELETES_KEY, ALLOW_EMPTY_KEY, TAKE_OWNERSHIP_KEY, CONFIG_KEY)
+"""What a plan file adds to the plan document: how it was planned, and the config."""
 FORMAT_VERSION = 1
 MESSAGE_LIMIT = 200
 INTEGER_DIGITS = 100

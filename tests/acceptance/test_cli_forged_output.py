@@ -78,7 +78,7 @@ def test_plan_of_forged_rows_stays_framed_in_every_format(
     assert "  ~ bot\\n::error::forged  (backfill)" in text
     markdown = results["markdown"].stdout
     assert_markdown_framed(markdown)
-    assert "!       - | # Approved by security team" in markdown
+    assert "-       - | # Approved by security team" in markdown  # a removed line of a line diff
     document = json.loads(results["json"].stdout)
     (update,) = [c for c in document["changes"] if c["name"] == "writer"]
     assert update["before"]["system_prompt"] == FORGED_PROMPT  # JSON keeps the value exact

@@ -62,7 +62,16 @@ def test_plan_config_does_not_open_the_database_for_an_invalid_config(tmp_path: 
 
 
 @pytest.mark.parametrize(
-    "name", ["plan_config", "Planned", "write_plan_file", "check_drift", "Drift"]
+    "name",
+    [
+        "plan_config",
+        "Planned",
+        "write_plan_file",
+        "check_drift",
+        "Drift",
+        "show_plan_file",
+        "Shown",
+    ],
 )
 def test_the_plan_api_is_public(name: str) -> None:
     assert name in reconciler.__all__

@@ -174,7 +174,11 @@ def test_every_reconcile_command_line_exists(source: str, arguments: list[str]) 
     [
         ("github", ["validate", "-f", "config/", "--format", "sarif"]),
         ("gitlab", ["validate", "-f", "config/"]),
-        ("gitlab", ["plan", "-f", "config/", "--format", "markdown", "--out", "plan.json"]),
+        (
+            "gitlab",
+            ["plan", "-f", "config/", "--format", "markdown", "--out", "plan.json"]
+            + ["--max-chars", "999000"],  # a note holds 1,000,000
+        ),
         ("gitlab", ["apply", "plan.json"]),
         ("pre-commit", ["validate", "--only-configs"]),
     ],

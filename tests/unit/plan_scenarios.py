@@ -116,6 +116,58 @@ def limited() -> tuple[Plan, DatabaseState]:
     return make_plan(desired, state, limits=Limits(max_deletes=2)), state
 
 
+def alike() -> tuple[Plan, DatabaseState]:
+    """Identical updates, grouped in text and markdown: twelve model bumps, two other ones,
+    three adoptions that change nothing but the owner."""
+    bumped = [prof(f"bot-{i:02}", model="m-2025", by=CONFIG) for i in range(12)]
+    other = [prof(f"big-{i}", model="m-2025", by=CONFIG) for i in range(2)]
+    adopted = [conn(f"team-{i}", "openai", "platform") for i in range(3)]
+    desired = config(
+        *[row._replace(model="m-2026", managed_by=None) for row in bumped],
+        *[row._replace(model="m-2026-large", managed_by=None) for row in other],
+        *adopted,
+    )
+    state = db(*bumped, *other, *adopted)
+    return make_plan(desired, state), state
+
+
+PROMPT = "You are the support assistant.\nAnswer in English.\n" + "".join(
+    f"Rule {i}: be kind.\n" for i in range(1, 9)
+)
+
+
+def prompts() -> tuple[Plan, DatabaseState]:
+    """Multi-line strings: a one-word change in a prompt as a line diff with context, a
+    description that appears, a created prompt holding a fence and a workflow command."""
+    helper = prof("helper", system_prompt=PROMPT, by=CONFIG)
+    edited = PROMPT.replace("Answer in English.", "Answer in French.").replace(
+        "Rule 8: be kind.", "Rule 8: be brief."
+    )
+    new = prof("writer", system_prompt="Write docs.\n```\n::error::not a command\n```\n")
+    desired = config(
+        helper._replace(
+            system_prompt=edited, description="Front line.\nEscalates.", managed_by=None
+        ),
+        new,
+    )
+    state = db(helper)
+    return make_plan(desired, state), state
+
+
+def dangling() -> tuple[Plan, DatabaseState]:
+    """A provider left the config while a connection of the config still names it."""
+    state = db(
+        prov("ollama-gpu", "ollama", CONFIG),
+        prov("ollama-cpu", "ollama", CONFIG),
+        conn("x", "ollama-gpu", "none", by=CONFIG),
+    )
+    sources = SourceMap(
+        values={("connections", "x", "provider"): Location("reconcile.yaml", 4, 15)}
+    )
+    desired = config(prov("ollama-cpu", "ollama"), conn("x", "ollama-gpu", "none"))
+    return make_plan(desired, state, sources=sources), state
+
+
 SCENARIOS = {
     "mixed": mixed,
     "forced": forced,
@@ -124,6 +176,9 @@ SCENARIOS = {
     "shared": shared,
     "guarded": guarded,
     "limited": limited,
+    "alike": alike,
+    "prompts": prompts,
+    "dangling": dangling,
 }
 
 

@@ -41,3 +41,36 @@ def test_problems_are_located_in_the_config_file() -> None:
     sources = SourceMap(values={("profiles", "a", "provider_connection"): where})
     plan = make_plan(config(prof("a", "openai", "missing")), db(), sources=sources)
     assert [p.location for p in plan.problems] == [where]
+
+
+def test_a_reference_to_a_row_the_config_removes_says_so_and_names_the_referrer() -> None:
+    state = db(prov("ollama-gpu", "ollama", CONFIG), conn("gpu", "ollama-gpu", "none", by=CONFIG))
+    desired = config(conn("x", "ollama-gpu", "none"), prof("a", "openai", "gpu"))
+    plan = make_plan(desired, state)
+    assert [(p.code, p.level, p.path, p.message) for p in plan.problems] == [
+        (
+            "ref.unknown-provider",
+            "error",
+            "connections.x.provider",
+            "provider 'ollama-gpu' is removed by this config but connection 'x' still"
+            " references it; declare the provider again or change the reference",
+        ),
+        (
+            "ref.unknown-connection",
+            "error",
+            "profiles.a.provider_connection",
+            "connection 'gpu' is removed by this config but profile 'a' still references it;"
+            " declare the connection again or change the reference",
+        ),
+    ]
+
+
+def test_a_reference_to_a_row_force_deletes_says_so() -> None:
+    state = db(prov("p", by=CONFIG), conn("c", "p"))
+    plan = make_plan(config(prof("q", "p", "c")), state, force=True)
+    assert [p.message for p in plan.problems] == [
+        "provider 'p' is removed by this config but profile 'q' still references it;"
+        " declare the provider again or change the reference",
+        "connection 'c' is deleted by this plan (--force) but profile 'q' still references it;"
+        " declare the connection again or change the reference",
+    ]

@@ -17,6 +17,8 @@ from reconciler.render.markdown import render_markdown
 from reconciler.render.text import render_text
 from reconciler.schema_files import load_schema
 
+CUT = 1_500
+"""The --max-chars of the ``cut.md`` golden files: details cut, every list closed."""
 GOLDEN = Path(__file__).resolve().parents[2] / "golden"
 UPDATE = os.environ.get("RECONCILE_UPDATE_GOLDEN") == "1"
 # Under CI a golden file is a contract, never rewritten: setting the variable there fails the test.
@@ -27,6 +29,7 @@ RENDERERS: dict[str, Callable[[str], str]] = {
     "color.txt": lambda name: render_text(SCENARIOS[name]()[0], color=True),
     "json": lambda name: render_json(*_with_context(name)),
     "md": lambda name: render_markdown(SCENARIOS[name]()[0]),
+    "cut.md": lambda name: render_markdown(SCENARIOS[name]()[0], max_chars=CUT),
 }
 
 
@@ -36,7 +39,10 @@ def _with_context(name: str) -> tuple[Plan, object]:
 
 
 CASES = [(s, x) for s in sorted(SCENARIOS) for x in ("json", "md", "txt")] + [
-    ("mixed", "color.txt")
+    ("mixed", "color.txt"),
+    ("prompts", "color.txt"),
+    ("mixed", "cut.md"),
+    ("long", "cut.md"),
 ]
 
 

@@ -29,7 +29,7 @@ from reconciler.render.escape import block, fenced, md_code, md_text, plain
 from reconciler.render.history import journal_document
 from reconciler.render.json import render_json
 from reconciler.render.junit import render_junit
-from reconciler.render.markdown import render_markdown
+from reconciler.render.markdown import MIN_CHARS, render_markdown
 from reconciler.render.prometheus import render_prometheus
 from reconciler.render.text import render_text
 from reconciler.secrets import REDACTED
@@ -143,6 +143,29 @@ def problems(draw: st.DrawFn) -> Problem:
     return Problem(code, draw(HOSTILE), level, location, draw(HOSTILE))
 
 
+@st.composite
+def big_plans(draw: st.DrawFn) -> Plan:
+    """`plans` grown to many rows: each change copied under new names, alike copies of its
+    updates (grouped when rendered), more blocked entries and problems."""
+    plan = draw(plans())
+    copies, alike = draw(st.integers(0, 80)), draw(st.integers(0, 40))
+    changes = [*plan.changes]
+    for index in range(copies):
+        changes += [change._replace(name=f"{change.name}{index}") for change in plan.changes]
+    updates = [change for change in plan.changes if change.action is Action.UPDATE]
+    for index in range(alike):
+        changes += [change._replace(name=f"alike{index}") for change in updates]
+    blocked = plan.blocked * draw(st.integers(0, 60))
+    found = tuple(draw(st.lists(problems(), max_size=40)))
+    return Plan(Settings(), tuple(changes), blocked, found, force=plan.force)
+
+
+def _required_part(plan: Plan) -> str:
+    """What `render_markdown` shows before the details when nothing limits it."""
+    whole = render_markdown(plan, max_chars=10**9)
+    return whole.split("\n<details><summary>", 1)[0]
+
+
 CONTEXT = PlanContext("sqlite:///x.db", "sha256:" + "0" * 64, "sha256:" + "1" * 64)
 
 
@@ -154,6 +177,22 @@ def test_markdown_stays_balanced(plan: Plan) -> None:
     assert_no_forged_command(markdown)
     assert not BIDI.search(markdown)
     assert SECRET not in markdown
+
+
+@settings(max_examples=150, deadline=None)
+@given(big_plans(), st.integers(MIN_CHARS, 40_000))
+def test_markdown_stays_framed_within_max_chars(plan: Plan, max_chars: int) -> None:
+    """Whatever is cut, every fence and ``<details>`` closes; the output fits; and when the
+    table, blocked entries, deletes and problems fit they come first, whole."""
+    markdown = render_markdown(plan, max_chars=max_chars)
+    assert_markdown_framed(markdown)
+    assert_no_forged_command(markdown)
+    assert len(markdown) <= max_chars
+    required = _required_part(plan)
+    if len(required) <= max_chars:
+        assert markdown.startswith(required)
+    else:
+        assert "more (see the plan file)" in markdown
 
 
 @settings(max_examples=150, deadline=None)
@@ -289,9 +328,9 @@ def test_a_multiline_value_continues_behind_the_tools_prefix() -> None:
     assert "      label: a\\r\\n::error::x -> null\n" in text
     assert (
         "      system_prompt:\n"
-        "        - | one\n"
+        "        @@ -1,2 +1,3 @@\n"
+        "          | one\n"
         "        - | ::two\n"
-        "        + | one\n"
         "        + | ::stop-commands::x\n"
         "        + |\n"
     ) in text

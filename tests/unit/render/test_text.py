@@ -25,18 +25,23 @@ from reconciler.model import (
 )
 from reconciler.planning import Action, Blocked, Change, Plan, Reason, make_plan
 from reconciler.planning.diff import field_diffs
+from reconciler.render.details import details, show
 from reconciler.render.problems import text_line, use_colour
 from reconciler.render.text import (
     LIST_LIMIT,
     LONG_PLAN,
-    details,
     nothing_to_change,
     render_text,
-    show,
     summary_line,
 )
 from reconciler.secrets import REDACTED
 from tests.frames import SECRET, assert_no_forged_command, assert_terminal_safe, lines_of
+
+
+def texts(change: Change) -> list[str]:
+    """The text of each detail line under ``change``."""
+    return [line.text for line in details(change)]
+
 
 KINDS: dict[type, Kind] = {
     Provider: Kind.PROVIDER,
@@ -149,7 +154,7 @@ def test_a_create_lists_every_set_field_but_the_name_in_image_order() -> None:
     profile = Profile(
         "bot", "eu", "claude", None, "user", "", "d", None, 0.0, 10
     )  # provider_connection and system_prompt unset, label empty
-    assert details(create(profile)) == [
+    assert texts(create(profile)) == [
         "provider: eu",
         "model: claude",
         "source: user",
@@ -158,15 +163,15 @@ def test_a_create_lists_every_set_field_but_the_name_in_image_order() -> None:
         "temperature: 0.0",
         "max_tokens: 10",
     ]
-    assert details(create(Provider("p", "openai", None, False))) == [
+    assert texts(create(Provider("p", "openai", None, False))) == [
         "type: openai",
         "enabled: false",
     ]
-    assert details(create(KEY)) == [
+    assert texts(create(KEY)) == [
         "provider: eu",
         "auth: {type: api_key, credential: credential/eu}",
     ]
-    assert details(create(Connection("n", "ollama", Auth("none")))) == [
+    assert texts(create(Connection("n", "ollama", Auth("none")))) == [
         "provider: ollama",
         "auth: {type: none}",
     ]
@@ -179,22 +184,22 @@ def test_create_details_sit_under_the_head_line() -> None:
 
 def test_an_update_lists_each_differing_field_before_and_after() -> None:
     after = BOT._replace(model="claude-2", provider_connection=None, temperature=0.5)
-    assert details(update(BOT, after)) == [
+    assert texts(update(BOT, after)) == [
         "model: claude -> claude-2",
         "provider_connection: key -> null",
         "temperature: null -> 0.5",
     ]
     moved = KEY._replace(auth=Auth("platform"))
-    assert details(update(KEY, moved)) == [
+    assert texts(update(KEY, moved)) == [
         "auth.type: api_key -> platform",
         "auth.credential: credential/eu -> null",
     ]
-    assert details(update(EU, EU._replace(enabled=False))) == ["enabled: true -> false"]
+    assert texts(update(EU, EU._replace(enabled=False))) == ["enabled: true -> false"]
 
 
 def test_deletes_and_ownership_only_updates_have_no_detail_lines() -> None:
-    assert details(delete(BOT)) == []
-    assert details(update(BOT, BOT, Reason.ADOPT)) == []
+    assert texts(delete(BOT)) == []
+    assert texts(update(BOT, BOT, Reason.ADOPT)) == []
     plan = plan_of(delete(BOT), update(EU, EU, Reason.ADOPT))
     assert render_text(plan).splitlines()[:4] == [
         "Providers",
@@ -206,7 +211,7 @@ def test_deletes_and_ownership_only_updates_have_no_detail_lines() -> None:
 
 def test_a_multiline_prompt_or_description_is_shown_line_by_line_behind_a_bar() -> None:
     profile = BOT._replace(system_prompt="one\n\ntwo\n", description="a\nb")
-    assert details(create(profile)) == [
+    assert texts(create(profile)) == [
         "provider: eu",
         "model: claude",
         "provider_connection: key",
@@ -219,14 +224,14 @@ def test_a_multiline_prompt_or_description_is_shown_line_by_line_behind_a_bar() 
         "  | two",
         "  |",
     ]
-    assert details(update(BOT, BOT._replace(description="x\ny"))) == [
+    assert texts(update(BOT, BOT._replace(description="x\ny"))) == [
         "description:",
         "  - null",
         "  + | x",
         "  + | y",
     ]
     multiline = BOT._replace(system_prompt="a\nb")
-    assert details(update(multiline, BOT)) == [
+    assert texts(update(multiline, BOT)) == [
         "system_prompt:",
         "  - | a",
         "  - | b",
@@ -235,8 +240,8 @@ def test_a_multiline_prompt_or_description_is_shown_line_by_line_behind_a_bar() 
 
 
 def test_a_line_break_in_any_other_field_is_escaped_on_one_line() -> None:
-    assert details(update(BOT, BOT._replace(label="a\nb", model="m\r\n"))) == [
-        "model: claude -> m\\r\\n",
+    assert texts(update(BOT, BOT._replace(label="a\nb", model="m\r\n"))) == [
+        'model: claude -> "m\\r\\n"',  # quoted: it ends in a line break
         "label: null -> a\\nb",
     ]
 
@@ -473,14 +478,14 @@ def test_hostile_names_and_values_stay_on_their_line_escaped() -> None:
         "Profiles",
         f"  + {SHOWN}",
         "      provider: eu",
-        f"      model: {SHOWN}",
-        f"      label: {SHOWN}",
+        f'      model: "{SHOWN}"',  # quoted: the value ends in a carriage return
+        f'      label: "{SHOWN}"',
         "      system_prompt: |",
         "        | hi",
         f"        | {REDACTED}",
         "        | ::x",
         "  ~ bot",
-        f"      model: claude -> {SHOWN}",
+        f'      model: claude -> "{SHOWN}"',
     ]
     assert SECRET not in "\n".join(lines)
 
