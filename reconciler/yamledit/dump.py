@@ -9,14 +9,20 @@ quoted by ruamel's representer.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
 
 _UNICODE_BREAKS = frozenset("\x85\u2028\u2029")
+_FLOW_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./+-]*")
 FLOW_DEPTH = 3
 """Mappings this deep in a document (root 0, section 1, row 2) are written in flow style:
 ``auth: {type: none}``."""
@@ -59,11 +65,21 @@ def _styled(data: Mapping[str, Any], depth: int, flow_from: int) -> CommentedMap
             styled[key] = DoubleQuotedScalarString(value)
         elif depth < flow_from and isinstance(value, str) and _literal_safe(value):
             styled[key] = LiteralScalarString(value)
+        elif depth >= flow_from and isinstance(value, str) and _flow_unsafe(value):
+            # ruamel (YAML 1.2) writes these plain in a flow mapping, where libyaml, the loader
+            # of every reconcile command, reads `a:b` as a key and refuses a leading `?` or `:`.
+            styled[key] = SingleQuotedScalarString(value)
         else:
             styled[key] = value
     if depth >= flow_from:
         styled.fa.set_flow_style()
     return styled
+
+
+def _flow_unsafe(text: str) -> bool:
+    """Whether ``text`` needs quotes in a flow mapping: all but names and paths do, since
+    libyaml reads some plain scalars that ruamel writes otherwise (``a:b``, ``0?``, ``:0``)."""
+    return _FLOW_PLAIN.fullmatch(text) is None
 
 
 def _literal_safe(text: str) -> bool:
