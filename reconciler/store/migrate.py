@@ -18,7 +18,7 @@ from reconciler.store.tables import metadata
 VERSION_TABLE = "reconcile_schema_version"
 """Our own Alembic version table, so an application's ``alembic_version`` is never touched."""
 
-HEAD_REVISION = "0003_sharing"
+HEAD_REVISION = "0004"
 """The newest revision, written out so that a database already there is recognised without
 importing Alembic (a tenth of a second of every apply); a test keeps it equal to Alembic's head."""
 

@@ -49,7 +49,7 @@ def _bookkeeping() -> list[SchemaItem]:
 
 
 def _sharing() -> list[SchemaItem]:
-    """``protected`` and ``owner`` (revision 0003_sharing, so they come last on every backend)."""
+    """``protected`` and ``owner`` (revision 0004_sharing, so they come last on every backend)."""
     return [
         sa.Column("protected", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.Column("owner", name_type(), nullable=True),

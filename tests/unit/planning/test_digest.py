@@ -48,7 +48,7 @@ def test_state_digest_sees_auth_and_every_connection_field() -> None:
 
 def test_empty_state_has_a_pinned_digest() -> None:
     # Journal entries chain by digest: a change of the format must be a deliberate one (the last:
-    # protected and owner, revision 0003_sharing).
+    # protected and owner, revision 0004_sharing).
     assert state_digest(DatabaseState()) == (
         "sha256:4ac4285996d8aa95dccfd597bc218a61c52ac8bfa1bdf3faf88eb2a68a6db969"
     )

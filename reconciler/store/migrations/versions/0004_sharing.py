@@ -1,8 +1,8 @@
 """Sharing the database (DESIGN §13): an ``owner`` and a ``protected`` flag on every row.
 
-Revision ID: 0003_sharing
+Revision ID: 0004
 Revises: 0003
-Create Date: 2027-01-10
+Create Date: 2026-12-02
 
 The three row tables get ``protected`` (boolean, NOT NULL, default false) and ``owner`` (a name,
 NULL but for ``config`` rows); the ``config`` rows that exist get the owner ``default``, the owner
@@ -20,7 +20,7 @@ from sqlalchemy.dialects import mysql
 
 from reconciler.store.dialects import MYSQL_NAMES, exact_collation
 
-revision = "0003_sharing"
+revision = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | None = None
 depends_on: str | None = None
