@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from reconciler.render.formats import SIZED_FORMATS, PlanOutput
+from reconciler.render.formats import PLAN_FORMATS, SIZED_FORMATS, PlanOutput
 from reconciler.render.markdown import MAX_CHARS, MIN_CHARS
 from reconciler.render.problems import use_colour
 
@@ -180,3 +180,15 @@ def plan_output(output: str, max_chars: int | None) -> PlanOutput:
             f"--max-chars applies to {formats} only: --format {output} is never cut"
         )
     return PlanOutput(colour, max_chars)
+
+
+def plan_format_option(json_help: str) -> Callable[[F], F]:
+    """``--format text|json|markdown`` into ``output``, for the commands that print a plan."""
+    return click.option(
+        "--format",
+        "output",
+        type=click.Choice(list(PLAN_FORMATS)),
+        default="text",
+        show_default=True,
+        help=f"text: for a terminal; json: {json_help}; markdown: for a pull-request comment.",
+    )

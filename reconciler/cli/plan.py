@@ -14,6 +14,7 @@ from reconciler.cli.options import (
     database_url_option,
     delete_limit_options,
     max_chars_option,
+    plan_format_option,
     plan_output,
     take_ownership_option,
 )
@@ -31,15 +32,7 @@ if TYPE_CHECKING:
 @cli.command("plan")
 @config_paths_option()
 @database_url_option()
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(list(PLAN_FORMATS)),
-    default="text",
-    show_default=True,
-    help="text: for a terminal; json: one document (schemas/plan.schema.json); markdown: for a"
-    " pull-request comment.",
-)
+@plan_format_option("one document (schemas/plan.schema.json)")
 @click.option(
     "--out",
     metavar="FILE",

@@ -5,22 +5,14 @@ from __future__ import annotations
 import click
 
 from reconciler.cli.app import EXIT_OK, cli, show_problems
-from reconciler.cli.options import max_chars_option, plan_output
+from reconciler.cli.options import max_chars_option, plan_format_option, plan_output
 from reconciler.errors import ReconcileError, UsageError
 from reconciler.render.formats import PLAN_FORMATS
 
 
 @cli.command("show")
 @click.argument("planfile", type=click.Path())
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(list(PLAN_FORMATS)),
-    default="text",
-    show_default=True,
-    help="text: for a terminal; json: the plan document as `plan --format json` printed it;"
-    " markdown: for a pull-request comment.",
-)
+@plan_format_option("the plan document as `plan --format json` printed it")
 @max_chars_option()
 def show_command(planfile: str, output: str, max_chars: int | None) -> int:
     """Show a plan saved by `reconcile plan --out`, as `plan` showed it. Opens no database.

@@ -111,17 +111,24 @@ def _foreign(draft: Draft, referrers: list[Referrer]) -> list[Referrer]:
     return [ref for ref in referrers if draft.foreign(draft.end(ref[0])[ref[1]])]
 
 
-def _held(draft: Draft, kind: Kind, name: str, held: list[Referrer]) -> Blocked:
-    ordered = tuple(sorted(held, key=lambda ref: (ref[0] is Kind.PROFILE, ref[1])))
-    owners = sorted({str(owner_of(draft.end(k)[n])) for k, n in ordered})
-    shown_refs = ", ".join(f"{ref_kind} {ref_name}" for ref_kind, ref_name in ordered[:5])
+def _listed(referrers: list[Referrer]) -> tuple[tuple[Referrer, ...], str]:
+    """The referrers in the order a message lists them (connections first), and the first five
+    as words: ``connection c, profile a and 3 more``."""
+    ordered = tuple(sorted(referrers, key=lambda ref: (ref[0] is Kind.PROFILE, ref[1])))
+    words = ", ".join(f"{ref_kind} {ref_name}" for ref_kind, ref_name in ordered[:5])
     more = f" and {len(ordered) - 5} more" if len(ordered) > 5 else ""
+    return ordered, words + more
+
+
+def _held(draft: Draft, kind: Kind, name: str, held: list[Referrer]) -> Blocked:
+    ordered, listed = _listed(held)
+    owners = sorted({str(owner_of(draft.end(k)[n])) for k, n in ordered})
     return Blocked(
         kind,
         name,
         Action.DELETE,
         "delete.referenced",
-        f"{kind} {name} is still referenced by {shown_refs}{more}, which the config of owner"
+        f"{kind} {name} is still referenced by {listed}, which the config of owner"
         f" {', '.join(map(shown, owners))} manages; --force never deletes or changes another"
         " owner's rows: that config must stop referencing it first",
         referenced_by=ordered,
@@ -147,15 +154,13 @@ def _cascade(draft: Draft, kind: Kind, name: str, cause: Referrer) -> None:
 
 
 def _referenced(kind: Kind, name: str, live: list[Referrer]) -> Blocked:
-    ordered = tuple(sorted(live, key=lambda ref: (ref[0] is Kind.PROFILE, ref[1])))
-    shown = ", ".join(f"{ref_kind} {ref_name}" for ref_kind, ref_name in ordered[:5])
-    more = f" and {len(ordered) - 5} more" if len(ordered) > 5 else ""
+    ordered, listed = _listed(live)
     return Blocked(
         kind,
         name,
         Action.DELETE,
         "delete.referenced",
-        f"{kind} {name} left the config but is still referenced by {shown}{more};"
+        f"{kind} {name} left the config but is still referenced by {listed};"
         " --force deletes it and shows every consequence",
         referenced_by=ordered,
     )
