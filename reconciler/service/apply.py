@@ -312,7 +312,9 @@ def _require_same_instance(saved: SavedPlan, url: str) -> None:
     """A reviewed plan applies only to the database it was planned against: the one whose
     instance id it records, reached by whatever URL and user (a plan made on a read-only replica
     applies to the primary). A plan of a database without an id (no reconciler schema yet, or
-    one older than revision 0003) applies only to a database without one either.
+    one older than revision 0003) applies only to a database without one either, or to one
+    that got its id without ever being applied to (a first deploy whose earlier attempt was
+    refused after the upgrade): the plan's own before images are then what decides, as always.
 
     Read before the lock, without writing (a missing SQLite file is not created): an id never
     changes once stored, and one stored in between (by the first upgrade) is that same
@@ -321,7 +323,8 @@ def _require_same_instance(saved: SavedPlan, url: str) -> None:
     planned = saved.document.get("instance_id")
     with connected(url, read_only=True) as connection:
         target = instance_id(connection)
-    if planned == target:
+        never_applied = planned is None and not read_entries(connection, limit=1)
+    if planned == target or never_applied:
         return
     shown = saved.document.get("database")
     where = f" ({shown})" if isinstance(shown, str) else ""

@@ -113,6 +113,8 @@ def open_engine(url: str | URL, *, read_only: bool = False, must_exist: bool = F
     """
     parsed = parse_url(url)
     dialect = dialect_of(parsed)
+    if dialect.is_file:
+        _refuse_folder(parsed)
     if dialect.is_file and must_exist:
         _require_sqlite_file(parsed)
     options = {} if dialect.is_file else _server_options(parsed, dialect, read_only)
@@ -203,6 +205,12 @@ def _in_memory(url: URL) -> bool:
 def _is_uri(url: URL) -> bool:
     """A URL the user wrote as an SQLite URI (``?uri=true``): opened as they wrote it."""
     return "uri" in url.query
+
+
+def _refuse_folder(url: URL) -> None:
+    path = Path(url.database or "")
+    if not _in_memory(url) and not _is_uri(url) and path.is_dir():
+        raise DatabaseError(f"{path.resolve()} is a folder, not an SQLite database file")
 
 
 def _require_sqlite_file(url: URL) -> None:

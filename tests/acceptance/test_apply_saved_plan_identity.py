@@ -164,19 +164,38 @@ def test_a_database_without_an_id_is_refused_a_plan_that_has_one(
         engine.dispose()
 
 
-def test_a_plan_of_a_fresh_database_applies_to_a_fresh_one_only(
+def test_a_plan_of_a_fresh_database_is_refused_by_one_applied_to(
     database_url: str, empty_database_url: str, tmp_path: Path
 ) -> None:
     plan = save_plan(tmp_path, empty_database_url)
     assert instance_of(plan) is None
+    applied = save_plan(tmp_path, database_url, name="other.json")
+    assert apply(applied, database_url).exit_code == 0
+    before = snapshot(database_url)
     refused = apply(plan, database_url)
     assert refused.exit_code == 1
     assert "was planned against a database without an instance id" in refused.output
     assert "is instance " in refused.output
-    assert journal(database_url) == []
+    assert snapshot(database_url) == before
     result = apply(plan, empty_database_url)
     assert result.exit_code == 0, result.output
     assert scalar(empty_database_url, "SELECT count(*) FROM reconcile_instance") == 1
+
+
+def test_a_first_deploy_refused_after_the_upgrade_can_still_apply_the_reviewed_plan(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    """A refused apply (here a stale plan) upgrades the fresh database and stores its id; the
+    reviewed plan of that fresh database then still applies: it was never applied to."""
+    good = save_plan(tmp_path, empty_database_url)
+    document = json.loads(good.read_text(encoding="utf-8"))
+    document["config"]["profiles"]["writer"]["model"] = "another-model"
+    stale = tmp_path / "stale.json"
+    stale.write_text(json.dumps(document), encoding="utf-8")
+    assert apply(stale, empty_database_url).exit_code == 4
+    assert scalar(empty_database_url, "SELECT count(*) FROM reconcile_instance") == 1
+    result = apply(good, empty_database_url)
+    assert result.exit_code == 0, result.output
 
 
 def test_a_tampered_instance_id_is_another_database(database_url: str, tmp_path: Path) -> None:

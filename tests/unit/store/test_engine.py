@@ -252,3 +252,9 @@ def test_an_option_the_driver_refuses_hides_every_password(url: str) -> None:
 def test_scrub_hides_a_password_given_as_a_query_parameter() -> None:
     url = sa.make_url("mysql://app@h/d?password=hunter2&charset=utf8mb4")
     assert scrub("Access denied: hunter2 (utf8mb4)", url) == "Access denied: *** (utf8mb4)"
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_folder_is_refused_as_an_sqlite_file(tmp_path: Path, read_only: bool) -> None:
+    with pytest.raises(DatabaseError, match="is a folder, not an SQLite database file"):
+        open_engine(f"sqlite:///{tmp_path}", read_only=read_only)
