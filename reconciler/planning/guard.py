@@ -47,14 +47,14 @@ def guard_providers(draft: Draft, referrers: Referrers) -> None:
             for ref_kind, ref_name in referrers.of_provider.get(name, ())
             if ref_name in draft.end(ref_kind) and ref_name not in table(draft.desired, ref_kind)
         ]
-        if not live:
+        if not live or _protected(draft, kind, name):
+            continue
+        if held := _foreign(draft, live):  # --force would not help: say so, with or without it
+            draft.refuse(_held(draft, kind, name, held))
+            draft.keep(kind, name)
             continue
         if not draft.force:
             draft.refuse(_referenced(kind, name, live))
-            draft.keep(kind, name)
-            continue
-        if held := _foreign(draft, live):
-            draft.refuse(_held(draft, kind, name, held))
             draft.keep(kind, name)
             continue
         for ref_kind, ref_name in sorted(live):
@@ -74,12 +74,14 @@ def guard_connections(draft: Draft, referrers: Referrers) -> None:
         if not live:
             continue
         users = [(Kind.PROFILE, profile) for profile in live]
-        if not draft.force:
-            draft.refuse(_referenced(kind, name, users))
+        if _protected(draft, kind, name):
+            continue
+        if held := _foreign(draft, users):  # --force would not help: say so, with or without it
+            draft.refuse(_held(draft, kind, name, held))
             draft.keep(kind, name)
             continue
-        if held := _foreign(draft, users):
-            draft.refuse(_held(draft, kind, name, held))
+        if not draft.force:
+            draft.refuse(_referenced(kind, name, users))
             draft.keep(kind, name)
             continue
         for profile in live:
@@ -104,6 +106,12 @@ def guard_protected(draft: Draft) -> None:
             )
         )
         draft.keep(kind, name)
+
+
+def _protected(draft: Draft, kind: Kind, name: str) -> bool:
+    """A protected row is refused by `guard_protected` (delete.protected), which no --force
+    overrides: the reference guard neither cascades from it nor promises that --force would."""
+    return bool(table(draft.state, kind)[name].protected)
 
 
 def _foreign(draft: Draft, referrers: list[Referrer]) -> list[Referrer]:

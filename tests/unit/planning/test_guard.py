@@ -201,6 +201,29 @@ def test_no_plan_deletes_a_protected_row_it_removes(force: bool) -> None:
     assert "protected: false" in plan.blocked[0].message
 
 
+@pytest.mark.parametrize("force", [False, True])
+def test_a_protected_row_still_referenced_is_refused_as_protected_only(force: bool) -> None:
+    """Its referrers would block it too, but only unprotecting it can help: the plan says so,
+    and never that --force would delete it."""
+    state = db(prov("p", by=CONFIG, protected=True), conn("c", "p"), prof("y", "p", "c"))
+    plan = make_plan(config(), state, force=force)
+    assert [(b.kind, b.name, b.code) for b in plan.blocked] == [
+        (Kind.PROVIDER, "p", "delete.protected")
+    ]
+    assert plan.changes == ()
+
+
+def test_without_force_another_owners_referrer_is_named_and_force_not_offered() -> None:
+    state = db(
+        prov("p", by=CONFIG, owner="team-a"),
+        prof("theirs", "p", by=CONFIG, owner="team-b"),
+    )
+    (blocked,) = make_plan(config(owner="team-a"), state).blocked
+    assert blocked.code == "delete.referenced"
+    assert "'team-b'" in blocked.message
+    assert "--force deletes it" not in blocked.message
+
+
 def test_an_external_protected_row_is_safe_from_a_forced_cascade() -> None:
     state = db(prov("p", by=CONFIG), conn("c", "p", protected=True), prof("y", "p", "c"))
     plan = make_plan(config(), state, force=True, limits=ALLOW_EMPTY)
