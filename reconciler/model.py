@@ -15,7 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from reconciler.storage import Storage
 
 PROVIDER_TYPES = ("anthropic", "openai", "gemini", "ollama")
 AUTH_TYPES = ("api_key", "platform", "none", "oauth_subscription", "service_account")
@@ -229,20 +232,47 @@ IGNORABLE: Mapping[Kind, tuple[str, ...]] = {
 schema lists the same; a test keeps them equal)."""
 
 
+class ForeignRows(NamedTuple):
+    """Rows of an application table outside the mapping that reference a mapped row by foreign
+    key (DESIGN §14): what deleting the row would do to them, by the key's ``on_delete`` rule."""
+
+    table: str
+    """The referencing table, as ``schema.table`` when it is in another schema."""
+    on_delete: str
+    """``RESTRICT``, ``NO ACTION``, ``CASCADE``, ``SET NULL`` or ``SET DEFAULT`` (upper case;
+    ``NO ACTION`` when the database reports no rule)."""
+    rows: int
+
+    @property
+    def restricts(self) -> bool:
+        """Whether the database refuses the delete while such rows exist."""
+        return self.on_delete in ("RESTRICT", "NO ACTION")
+
+
 @dataclass(frozen=True)
 class DatabaseState:
-    """Every row of the three tables, keyed by name (names compare exactly, case included)."""
+    """Every row of the three tables, keyed by name (names compare exactly, case included).
+
+    ``foreign`` (under ``storage`` only) lists, per row that any are found for, the rows of the
+    application's other tables that reference it by foreign key, one entry per key.
+    """
 
     providers: Mapping[str, Provider] = field(default_factory=dict)
     connections: Mapping[str, Connection] = field(default_factory=dict)
     profiles: Mapping[str, Profile] = field(default_factory=dict)
+    foreign: Mapping[tuple[Kind, str], tuple[ForeignRows, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class DesiredState:
-    """What the config declares, merged from all its files; rows carry ``managed_by=None``."""
+    """What the config declares, merged from all its files; rows carry ``managed_by=None``.
+
+    ``storage`` maps the kinds onto the application's tables (DESIGN §14); ``None``: the
+    reconciler's own tables.
+    """
 
     settings: Settings = field(default_factory=Settings)
     providers: Mapping[str, Provider] = field(default_factory=dict)
     connections: Mapping[str, Connection] = field(default_factory=dict)
     profiles: Mapping[str, Profile] = field(default_factory=dict)
+    storage: Storage | None = None

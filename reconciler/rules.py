@@ -11,7 +11,16 @@ from collections.abc import Iterable, Mapping
 
 from reconciler import canonical
 from reconciler.errors import Level, Problem, SourceMap
-from reconciler.model import UNSUPPORTED_AUTH_TYPES, Connection, DesiredState, Kind, Provider
+from reconciler.model import (
+    UNSUPPORTED_AUTH_TYPES,
+    Connection,
+    DesiredState,
+    Kind,
+    Profile,
+    Provider,
+    Row,
+)
+from reconciler.storage import REFERENCES, STORABLE, Storage
 
 _NO_CREDENTIAL = ("platform", "none")
 
@@ -23,6 +32,7 @@ def check(desired: DesiredState, sources: SourceMap) -> list[Problem]:
     return [
         *auth_problems(desired, sources),
         *canonical_problems(desired, sources),
+        *storage_problems(desired, sources),
         *reference_problems(desired, providers, connections, sources, unknown_level=Level.WARNING),
     ]
 
@@ -92,6 +102,81 @@ def canonical_problems(desired: DesiredState, sources: SourceMap) -> Iterable[Pr
             yield sources.problem(
                 "canonical.redefined", message, ("connections", name, field), key=True
             )
+
+
+_DEFAULTS: Mapping[Kind, Row] = {
+    Kind.PROVIDER: Provider("", ""),
+    Kind.CONNECTION: Connection("", "", None),  # type: ignore[arg-type]
+    Kind.PROFILE: Profile("", "", ""),
+}
+
+
+def storage_problems(desired: DesiredState, sources: SourceMap) -> Iterable[Problem]:
+    """storage.not-stored, storage.field-not-stored and storage.reference: what the config
+    alone shows is wrong with its ``storage`` mapping (DESIGN §14); none without one."""
+    storage = desired.storage
+    if storage is None:
+        return
+    for kind in Kind:
+        rows: Mapping[str, Row] = getattr(desired, kind.section)
+        mapping = storage.of(kind)
+        if mapping is None:
+            yield from _not_stored(kind, rows, sources)
+            continue
+        unmapped = [field for field in STORABLE[kind] if field not in mapping.columns]
+        for name, row in rows.items():
+            for field in unmapped:
+                path = (kind.section, name, field)
+                if getattr(row, field) != getattr(_DEFAULTS[kind], field) or (
+                    path in sources.values
+                ):
+                    message = (
+                        f"{kind} field {field!r} is not stored: storage.{kind.section}.columns"
+                        f" maps no column of {mapping.qualified} to it; remove it here or map it"
+                    )
+                    yield sources.problem("storage.field-not-stored", message, path)
+    yield from _reference_problems(storage, sources)
+
+
+def _not_stored(kind: Kind, rows: Mapping[str, Row], sources: SourceMap) -> Iterable[Problem]:
+    seeds = canonical.rows(kind)
+    for name, row in rows.items():
+        if name in seeds and row == seeds[name]:
+            continue  # the canonical row, exactly as the code defines it: no change
+        only = f", so the only {kind}s are the canonical ones" if seeds else ""
+        message = (
+            f"{kind}s are not stored: the storage section maps no table to them{only};"
+            f" remove {kind} {name!r} or map storage.{kind.section}"
+        )
+        yield sources.problem("storage.not-stored", message, (kind.section, name), key=True)
+
+
+def _reference_problems(storage: Storage, sources: SourceMap) -> Iterable[Problem]:
+    for kind, mapping in storage.mapped():
+        for field, column in mapping.references.items():
+            target = REFERENCES[kind][field]
+            path = ("storage", kind.section, "references", field)
+            target_mapping = storage.of(target)
+            if target_mapping is None or target_mapping.id is None:
+                why = "are not stored" if target_mapping is None else "have no id column"
+                message = (
+                    f"{kind} field {field!r} cannot hold a {target}'s id: {target}s {why}"
+                    f" (storage.{target.section}.id); store the name instead or give them an id"
+                )
+                yield sources.problem("storage.reference", message, path)
+            elif column != target_mapping.id.column:
+                message = (
+                    f"{kind} field {field!r} references column {column!r}, but the id of"
+                    f" {target}s is column {target_mapping.id.column!r}"
+                    f" (storage.{target.section}.id.column)"
+                )
+                yield sources.problem("storage.reference", message, path)
+            elif field not in mapping.columns:
+                message = (
+                    f"{kind} field {field!r} holds an id, but storage.{kind.section}.columns maps"
+                    f" no column to it"
+                )
+                yield sources.problem("storage.reference", message, path)
 
 
 def _first_difference(image: Mapping[str, object], seed: Mapping[str, object]) -> str:

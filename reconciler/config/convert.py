@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reconciler.config.storage import storage_mapping
 from reconciler.model import (
     DEFAULT_OWNER,
     IGNORABLE,
@@ -29,6 +30,7 @@ def desired_state(document: dict[str, Any]) -> DesiredState:
         providers=_rows(document, "providers", _provider),
         connections=_rows(document, "connections", _connection),
         profiles=_rows(document, "profiles", _profile),
+        storage=storage_mapping(document.get("storage")),
     )
 
 

@@ -1,8 +1,9 @@
 """Several files (or folders of them) as one document.
 
 A name declared in two files is ``name.duplicate``, citing both places; ``settings`` given in
-two files must agree (``settings.conflict``; ``ignore`` as a whole, in any order). The first
-file wins, so later tiers still see one row per name.
+two files must agree (``settings.conflict``; ``ignore`` as a whole, in any order); ``storage``
+belongs to one file only (``storage.conflict``). The first file wins, so later tiers still see one
+row per name.
 """
 
 from __future__ import annotations
@@ -76,8 +77,14 @@ def merge(parts: Sequence[Part]) -> tuple[dict[str, Any], SourceMap, list[Proble
     values = _Layered([part.sources.values for part in parts])
     sources = SourceMap(keys=keys, values=values)
     settings: dict[str, tuple[Any, SourceMap]] = {}
+    storage: Part | None = None
     for part in parts:
         problems.extend(_merge_settings(part, settings, merged))
+        if "storage" in part.document:
+            if storage is None:
+                storage, merged["storage"] = part, part.document["storage"]
+            else:
+                problems.append(_storage_conflict(part, storage))
         for section in SECTIONS:
             problems.extend(_merge_section(part, section, merged, sources))
     return merged, sources, problems
@@ -99,6 +106,14 @@ def _merge_settings(
             first = _cite(seen[key][1].locate(path))
             message = f"settings.{key} is {shown(value)} here but {shown(seen[key][0])} at {first}"
             yield part.sources.problem("settings.conflict", message, path)
+
+
+def _storage_conflict(part: Part, first: Part) -> Problem:
+    place = _cite(first.sources.locate(("storage",), key=True))
+    message = (
+        f"storage is also given at {place}: the storage mapping belongs in one file of the config"
+    )
+    return part.sources.problem("storage.conflict", message, ("storage",), key=True)
 
 
 def _compared(value: Any) -> Any:
