@@ -25,16 +25,14 @@ def storage_mapping(value: Any) -> Storage | None:
     """The ``storage`` section as read; ``None`` when the config has none (the own tables)."""
     if not isinstance(value, dict):
         return None
-    return Storage(
-        **{kind.section: _table(kind, value.get(kind.section)) for kind in Kind}  # type: ignore[arg-type]
-    )
+    return Storage(**{kind.section: _table(kind, value.get(kind.section)) for kind in Kind})
 
 
 def _table(kind: Kind, value: Any) -> TableMapping | None:
     if not isinstance(value, dict) or not _name(value.get("table")):
         return None
-    columns = value.get("columns") if isinstance(value.get("columns"), dict) else {}
-    references = value.get("references") if isinstance(value.get("references"), dict) else {}
+    columns = _mapping(value.get("columns"))
+    references = _mapping(value.get("references"))
     return TableMapping(
         table=value["table"],
         schema=_name(value.get("schema")),
@@ -50,8 +48,8 @@ def _surrogate(value: Any) -> SurrogateId | None:
     if not isinstance(value, dict) or not _name(value.get("column")):
         return None
     generate = value.get("generate")
-    known = generate in tuple(Generate)
-    return SurrogateId(value["column"], Generate(generate) if known else Generate.DATABASE)
+    made = Generate(generate) if generate in tuple(Generate) else Generate.DATABASE
+    return SurrogateId(value["column"], made)
 
 
 def _timestamps(value: Any) -> Timestamps | None:
@@ -63,6 +61,10 @@ def _timestamps(value: Any) -> Timestamps | None:
         updated=_name(value.get("updated")),
         format=TimeFormat(format_) if format_ in tuple(TimeFormat) else TimeFormat.TIMESTAMP,
     )
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _name(value: Any) -> str | None:
