@@ -9,6 +9,8 @@ Fixtures (parametrized over the three backends; each test runs once per backend)
   password ``READER_PASSWORD``); on SQLite, ``database_url`` itself.
 - ``empty_database_url``: the URL of a brand-new database without any table (on SQLite: a path
   whose file does not exist yet), dropped after the test.
+- ``app_database``: makes brand-new databases holding an application's own tables
+  (`app_schemas`: ``app_database("surrogate")`` returns its URL), dropped after the test.
 
 Servers come from ``RECONCILE_TEST_POSTGRES_URL`` and ``RECONCILE_TEST_MYSQL_URL``: admin URLs
 allowed to create databases. Every database a test session creates has a unique name, so runs
@@ -18,10 +20,11 @@ reason, unless ``CI=true``, where it fails. Select backends with ``-m "not postg
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
+from app_schemas import create_schema
 from database_servers import (
     _ROW_TABLES,
     BACKENDS,
@@ -91,3 +94,22 @@ def reader_url(database_url: str, database_server: SqliteFiles | DatabaseServer)
     url = database_server.add_reader(database_url)
     yield url
     database_server.drop_user(url)
+
+
+@pytest.fixture
+def app_database(
+    backend: str, database_server: SqliteFiles | DatabaseServer
+) -> Iterator[Callable[[str], str]]:
+    """``make(schema)``: the URL of a new database with the tables of `app_schemas` ``schema``
+    created by plain SQL (no reconciler schema), dropped after the test."""
+    made: list[str] = []
+
+    def make(schema: str) -> str:
+        url = database_server.create()
+        made.append(url)
+        create_schema(url, schema, backend)
+        return url
+
+    yield make
+    for url in made:
+        database_server.drop(url)
