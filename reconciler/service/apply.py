@@ -48,7 +48,6 @@ from reconciler.service.planfile import SavedPlan, check_saved_config, in_config
 from reconciler.store import (
     connected,
     owned_engine,
-    read_state,
     redact,
     resolve_url,
     translated,
@@ -57,8 +56,9 @@ from reconciler.store import (
 from reconciler.store.instance import instance_id
 from reconciler.store.journal import NewEntry, read_entries, write_entry
 from reconciler.store.lock import DEFAULT_TIMEOUT, locked_transaction
+from reconciler.store.rowstore import row_store
 from reconciler.store.tables import ACTOR_LENGTH
-from reconciler.store.write import Progress, execute_changes
+from reconciler.store.write import Progress
 
 ACTOR_VARIABLE = "RECONCILE_ACTOR"
 
@@ -135,7 +135,7 @@ def apply_plan(
     options = replace(options, actor=actor_name(options.actor))  # refused before any connection
     with owned_engine(engine) as owned, translated(owned.url):
         with locked_transaction(owned, options.lock_timeout) as connection:
-            upgrade(connection)
+            upgrade(connection, storage=desired.storage)
         with locked_transaction(owned, options.lock_timeout) as connection:
             return _apply(connection, desired, config_digest, sources, options, reviewed)
 
@@ -148,7 +148,8 @@ def _apply(
     options: ApplyOptions,
     reviewed: Reviewed | None,
 ) -> Applied:
-    state = read_state(connection)
+    rows = row_store(connection, desired.storage)
+    state = rows.read()
     plan = make_plan(
         desired,
         state,
@@ -167,7 +168,7 @@ def _apply(
         if entry is not None:
             return Applied(plan, context, entry, before, before, already_applied=True)
     _refuse(plan, context, reviewed)
-    execute_changes(connection, plan.changes, options.progress)
+    rows.write(plan.changes, options.progress)
     after = state_digest(applied(state, plan.changes))
     journaled = journal_document(plan, context)
     if reviewed_digest is not None:

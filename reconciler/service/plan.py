@@ -24,9 +24,11 @@ from reconciler.planning import (
 )
 from reconciler.planning.digest import config_digest, state_digest
 from reconciler.render.json import plan_document
-from reconciler.store import connected, read_state, redact, resolve_url
+from reconciler.storage import Storage
+from reconciler.store import connected, redact, resolve_url
 from reconciler.store.instance import instance_id
 from reconciler.store.migrate import known_revision
+from reconciler.store.rowstore import row_store
 
 Step = Callable[[str], None]
 """Told the name of each step as it starts (``"reading the database"``), for a progress line."""
@@ -79,7 +81,7 @@ def plan_config(
         return Planned(plan, plan_document(plan, _context(url, config, None)))
     if progress is not None:
         progress("reading the database")
-    state, instance = _read_only_state(url)
+    state, instance = _read_only_state(url, config.desired.storage)
     if progress is not None:
         progress("planning")
     plan = make_plan(
@@ -107,11 +109,12 @@ def unreadable(config: LoadedConfig, database_url: str | None, error: DatabaseEr
     return Planned(plan, plan_document(plan, _context(url, config, None)))
 
 
-def _read_only_state(url: str) -> tuple[DatabaseState, str | None]:
-    """The rows, and the instance id that names the database in a plan file."""
+def _read_only_state(url: str, storage: Storage | None) -> tuple[DatabaseState, str | None]:
+    """The rows (in the application's tables under ``storage``), and the instance id that
+    names the database in a plan file."""
     with connected(url, read_only=True) as connection:
-        known_revision(connection)
-        return read_state(connection), instance_id(connection)
+        known_revision(connection, storage)
+        return row_store(connection, storage).read(), instance_id(connection)
 
 
 def _context(

@@ -1,4 +1,10 @@
-"""Schema migrations: bring a database to the newest Alembic revision shipped in the package."""
+"""Schema migrations: bring a database to the newest Alembic revision shipped in the package.
+
+Two families of revisions share the version table: ``migrations/`` for the reconciler's own
+tables, and ``bookkeeping/`` for a database whose rows live in the application's tables (a
+``storage`` mapping, DESIGN §14), where only the journal, the instance id and the side table
+``reconcile_ownership`` are the reconciler's. A database is one or the other.
+"""
 
 from __future__ import annotations
 
@@ -22,10 +28,26 @@ HEAD_REVISION = "0004"
 """The newest revision, written out so that a database already there is recognised without
 importing Alembic (a tenth of a second of every apply); a test keeps it equal to Alembic's head."""
 
+BOOKKEEPING_HEAD = "s0001"
+"""The newest revision of the bookkeeping tables under ``storage``."""
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
+    from reconciler.storage import Storage
+
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_BOOKKEEPING = Path(__file__).resolve().parent / "bookkeeping"
+
+
+def _location(storage: Storage | None) -> Path:
+    return _MIGRATIONS if storage is None else _BOOKKEEPING
+
+
+def newest(storage: Storage | None = None) -> str:
+    """The newest revision for the reconciler's own tables, or for the bookkeeping tables of a
+    ``storage`` mapping."""
+    return HEAD_REVISION if storage is None else BOOKKEEPING_HEAD
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,22 +62,23 @@ class Upgrade:
         return self.before != self.after
 
 
-def _config(connection: Connection | None = None) -> Config:
+def _config(connection: Connection | None = None, storage: Storage | None = None) -> Config:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.set_main_option("script_location", str(_location(storage)))
     config.attributes["version_table"] = VERSION_TABLE
     if connection is not None:
         config.attributes["connection"] = connection
     return config
 
 
-def head_revision() -> str:
-    """The newest revision this version of the tool ships."""
+def head_revision(storage: Storage | None = None) -> str:
+    """The newest revision this version of the tool ships (for a ``storage`` mapping: of its
+    bookkeeping tables)."""
     from alembic.script import ScriptDirectory
 
-    head = ScriptDirectory.from_config(_config()).get_current_head()
+    head = ScriptDirectory.from_config(_config(storage=storage)).get_current_head()
     if head is None:  # pragma: no cover - the package always ships a revision
         raise RuntimeError("no migration revisions found")
     return head
@@ -70,18 +93,24 @@ def current_revision(connection: Connection) -> str | None:
     return revision
 
 
-def _known(revision: str) -> bool:
+def _known(revision: str, storage: Storage | None) -> bool:
     from alembic.script import ScriptDirectory
     from alembic.util import CommandError
 
     try:
-        return ScriptDirectory.from_config(_config()).get_revision(revision) is not None
+        script = ScriptDirectory.from_config(_config(storage=storage))
+        return script.get_revision(revision) is not None
     except CommandError:
         return False
 
 
-def upgrade(bind: Engine | Connection, lock_timeout: float = DEFAULT_TIMEOUT) -> Upgrade:
-    """Migrate to the newest revision; a database already there is left untouched.
+def upgrade(
+    bind: Engine | Connection,
+    lock_timeout: float = DEFAULT_TIMEOUT,
+    storage: Storage | None = None,
+) -> Upgrade:
+    """Migrate to the newest revision; a database already there is left untouched. With a
+    ``storage`` mapping, only the bookkeeping tables are created: never a table of rows.
 
     Given an engine, takes the reconciler lock (as apply does, waiting up to ``lock_timeout``
     seconds), runs in that transaction and commits: racing upgrades and applies run one after
@@ -90,9 +119,9 @@ def upgrade(bind: Engine | Connection, lock_timeout: float = DEFAULT_TIMEOUT) ->
     """
     if isinstance(bind, Engine):
         with translated(bind.url), locked_transaction(bind, lock_timeout) as connection:
-            return _upgrade(connection)
+            return _upgrade(connection, storage)
     with translated(bind.engine.url):
-        return _upgrade(bind)
+        return _upgrade(bind, storage)
 
 
 def require_own_tables(connection: Connection, table_names: Collection[str]) -> None:
@@ -111,29 +140,52 @@ def require_own_tables(connection: Connection, table_names: Collection[str]) -> 
         )
 
 
-def known_revision(connection: Connection) -> str | None:
+def known_revision(connection: Connection, storage: Storage | None = None) -> str | None:
     """`current_revision`, refused when a newer reconciler wrote it: its tables may mean more
-    than this version reads (plan) or writes (apply); and refused, when there is none, if
-    another application's tables have our names (`require_own_tables`)."""
+    than this version reads (plan) or writes (apply); refused when the database is set up the
+    other way (own tables, or a ``storage`` mapping's bookkeeping); and refused, when there is
+    none and the rows are the reconciler's own, if another application's tables have our names
+    (`require_own_tables`)."""
     revision = current_revision(connection)
     if revision is None:
-        require_own_tables(connection, sa.inspect(connection).get_table_names())
-    elif revision != HEAD_REVISION and not _known(revision):
+        if storage is None:
+            require_own_tables(connection, sa.inspect(connection).get_table_names())
+        return None
+    _require_same_family(connection, revision, storage)
+    if revision != newest(storage) and not _known(revision, storage):
         raise DatabaseError(
             f"the schema of {redact(connection.engine.url)} is at revision {revision}, which this"
-            f" version of reconciler does not know (its newest is {head_revision()}):"
+            f" version of reconciler does not know (its newest is {head_revision(storage)}):"
             " upgrade reconciler"
         )
     return revision
 
 
-def _upgrade(connection: Connection) -> Upgrade:
-    before = known_revision(connection)
-    if before == HEAD_REVISION:
+def _require_same_family(connection: Connection, revision: str, storage: Storage | None) -> None:
+    bookkeeping = revision.startswith("s")
+    if bookkeeping == (storage is not None):
+        return
+    url = redact(connection.engine.url)
+    if bookkeeping:
+        raise DatabaseError(
+            f"{url} keeps its rows in the application's tables (a storage mapping; revision"
+            f" {revision}), but this config has no storage section: give it the storage section"
+            " the database was set up with"
+        )
+    raise DatabaseError(
+        f"{url} holds the reconciler's own tables (revision {revision}), but this config maps the"
+        " rows onto the application's tables (storage): a database is managed one way or the"
+        " other; point --database-url at the application's database or remove the storage section"
+    )
+
+
+def _upgrade(connection: Connection, storage: Storage | None) -> Upgrade:
+    before = known_revision(connection, storage)
+    if before == newest(storage):
         return Upgrade(before, before)
     from alembic import command
 
-    command.upgrade(_config(connection), "head")
+    command.upgrade(_config(connection, storage), "head")
     after = current_revision(connection)
     if after is None:  # pragma: no cover - alembic just wrote it
         raise RuntimeError("migration left no revision behind")

@@ -184,7 +184,7 @@ def read_state(connection: sa.Connection) -> DatabaseState:
             profiles=_profiles(connection, problems),
         )
     if problems:
-        raise _unreadable(connection.engine.url, problems)
+        raise unreadable_error(connection.engine.url, problems)
     return state
 
 
@@ -222,7 +222,8 @@ def _plain_profiles(rows: list[tuple[Any, ...]]) -> bool:
     )
 
 
-def _unreadable(url: sa.URL, problems: list[Problem]) -> DatabaseError:
+def unreadable_error(url: sa.URL, problems: list[Problem]) -> DatabaseError:
+    """The error of rows whose values the model cannot hold (``state.unreadable``)."""
     named = "; ".join(problem.message for problem in problems[:_SHOWN_IN_MESSAGE])
     more = len(problems) - _SHOWN_IN_MESSAGE
     if more > 0:

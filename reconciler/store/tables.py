@@ -144,3 +144,24 @@ STATE_TABLES = (providers, provider_connections, profiles)
 
 TABLES = (*STATE_TABLES, reconcile_journal)
 """All four tables, in the order the first revision creates them."""
+
+bookkeeping_metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+"""The tables the reconciler creates under a ``storage`` mapping (DESIGN §14), from the
+revisions in ``bookkeeping/``: the journal and the instance id as above, and the side table."""
+
+reconcile_journal.to_metadata(bookkeeping_metadata)
+reconcile_instance.to_metadata(bookkeeping_metadata)
+
+reconcile_ownership = sa.Table(
+    "reconcile_ownership",
+    bookkeeping_metadata,
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("name", name_type(), primary_key=True),
+    sa.Column("managed_by", ManagedByType(), nullable=True),
+    sa.Column("owner", name_type(), nullable=True),
+    sa.Column("protected", sa.Boolean(), nullable=False, server_default=sa.false()),
+    _managed_by_check(),
+    **TABLE_OPTIONS,
+)
+"""Who manages each row of a mapped table: ``kind`` as in the plan JSON (``provider``,
+``connection``, ``profile``), ``name`` the row's key; a row without an entry is external."""
