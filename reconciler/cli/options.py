@@ -33,8 +33,13 @@ def database_url_option(what: str = "") -> Callable[[F], F]:
     return click.option("--database-url", metavar="URL", help=text or DATABASE_URL_HELP)
 
 
-def config_paths_option(default: str = "reconcile.yaml") -> Callable[[F], F]:
-    """``-f/--file PATH``, repeatable, into the ``paths`` parameter; empty means the default."""
+def config_paths_option(
+    default: str = "reconcile.yaml", note: str | None = None
+) -> Callable[[F], F]:
+    """``-f/--file PATH``, repeatable, into the ``paths`` parameter; empty means the default.
+
+    ``note`` replaces the default's note, for a command that reads a config only when given one.
+    """
     return click.option(
         "-f",
         "--file",
@@ -44,7 +49,7 @@ def config_paths_option(default: str = "reconcile.yaml") -> Callable[[F], F]:
         type=click.Path(),
         callback=_named,
         help="Config file or folder (every *.yaml/*.yml inside); repeat to merge several."
-        f"  [default: {default}]",
+        + (f"  [default: {default}]" if note is None else f" {note}"),
     )
 
 

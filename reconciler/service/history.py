@@ -7,7 +7,7 @@ import dataclasses
 from reconciler.render.escape import redacted_data
 from reconciler.store import connected, resolve_url
 from reconciler.store.journal import JournalEntry, read_entries
-from reconciler.store.migrate import known_revision
+from reconciler.store.migrate import journal_revision
 
 
 def read_history(
@@ -20,11 +20,12 @@ def read_history(
     """Journal entries of the database at ``database_url`` (resolved like ``--database-url``),
     only the applies of ``owner``'s config if given.
 
-    Reads only; a database never applied to has no entries; a missing SQLite file, or a schema
-    a newer reconciler wrote, is a `DatabaseError`. Plans come `redacted_data`, also those an
-    older version journaled whole.
+    Reads only, and needs no config: the journal is alike whether the rows are the reconciler's
+    own or in the application's tables (``storage``). A database never applied to has no
+    entries; a missing SQLite file, or a schema a newer reconciler wrote, is a `DatabaseError`.
+    Plans come `redacted_data`, also those an older version journaled whole.
     """
     with connected(resolve_url(database_url), read_only=True, must_exist=True) as connection:
-        known_revision(connection)  # a newer schema's journal may mean more than it reads
+        journal_revision(connection)  # a newer schema's journal may mean more than it reads
         entries = read_entries(connection, limit=limit, with_plan=with_plan, owner=owner)
     return [dataclasses.replace(entry, plan=redacted_data(entry.plan)) for entry in entries]

@@ -40,8 +40,13 @@ _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _BOOKKEEPING = Path(__file__).resolve().parent / "bookkeeping"
 
 
-def _location(storage: Storage | None) -> Path:
-    return _MIGRATIONS if storage is None else _BOOKKEEPING
+def _location(bookkeeping: bool) -> Path:
+    return _BOOKKEEPING if bookkeeping else _MIGRATIONS
+
+
+def is_bookkeeping(revision: str) -> bool:
+    """Whether ``revision`` is of the bookkeeping family (a ``storage`` mapping's database)."""
+    return revision.startswith("s")
 
 
 def newest(storage: Storage | None = None) -> str:
@@ -62,11 +67,11 @@ class Upgrade:
         return self.before != self.after
 
 
-def _config(connection: Connection | None = None, storage: Storage | None = None) -> Config:
+def _config(connection: Connection | None = None, bookkeeping: bool = False) -> Config:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(_location(storage)))
+    config.set_main_option("script_location", str(_location(bookkeeping)))
     config.attributes["version_table"] = VERSION_TABLE
     if connection is not None:
         config.attributes["connection"] = connection
@@ -76,9 +81,13 @@ def _config(connection: Connection | None = None, storage: Storage | None = None
 def head_revision(storage: Storage | None = None) -> str:
     """The newest revision this version of the tool ships (for a ``storage`` mapping: of its
     bookkeeping tables)."""
+    return _head(storage is not None)
+
+
+def _head(bookkeeping: bool) -> str:
     from alembic.script import ScriptDirectory
 
-    head = ScriptDirectory.from_config(_config(storage=storage)).get_current_head()
+    head = ScriptDirectory.from_config(_config(bookkeeping=bookkeeping)).get_current_head()
     if head is None:  # pragma: no cover - the package always ships a revision
         raise RuntimeError("no migration revisions found")
     return head
@@ -93,12 +102,12 @@ def current_revision(connection: Connection) -> str | None:
     return revision
 
 
-def _known(revision: str, storage: Storage | None) -> bool:
+def _known(revision: str, bookkeeping: bool) -> bool:
     from alembic.script import ScriptDirectory
     from alembic.util import CommandError
 
     try:
-        script = ScriptDirectory.from_config(_config(storage=storage))
+        script = ScriptDirectory.from_config(_config(bookkeeping=bookkeeping))
         return script.get_revision(revision) is not None
     except CommandError:
         return False
@@ -152,25 +161,41 @@ def known_revision(connection: Connection, storage: Storage | None = None) -> st
             require_own_tables(connection, sa.inspect(connection).get_table_names())
         return None
     _require_same_family(connection, revision, storage)
-    if revision != newest(storage) and not _known(revision, storage):
-        raise DatabaseError(
-            f"the schema of {redact(connection.engine.url)} is at revision {revision}, which this"
-            f" version of reconciler does not know (its newest is {head_revision(storage)}):"
-            " upgrade reconciler"
-        )
+    _require_known(connection, revision)
     return revision
 
 
+def journal_revision(connection: Connection) -> str | None:
+    """`current_revision` of either family, for what reads only the journal (``history``),
+    which both keep alike; refused when a newer reconciler wrote it, as by `known_revision`."""
+    revision = current_revision(connection)
+    if revision is not None:
+        _require_known(connection, revision)
+    return revision
+
+
+def _require_known(connection: Connection, revision: str) -> None:
+    bookkeeping = is_bookkeeping(revision)
+    newest_ = BOOKKEEPING_HEAD if bookkeeping else HEAD_REVISION
+    if revision == newest_ or _known(revision, bookkeeping):
+        return
+    raise DatabaseError(
+        f"the schema of {redact(connection.engine.url)} is at revision {revision}, which this"
+        f" version of reconciler does not know (its newest is {_head(bookkeeping)}):"
+        " upgrade reconciler"
+    )
+
+
 def _require_same_family(connection: Connection, revision: str, storage: Storage | None) -> None:
-    bookkeeping = revision.startswith("s")
+    bookkeeping = is_bookkeeping(revision)
     if bookkeeping == (storage is not None):
         return
     url = redact(connection.engine.url)
     if bookkeeping:
         raise DatabaseError(
             f"{url} keeps its rows in the application's tables (a storage mapping; revision"
-            f" {revision}), but this config has no storage section: give it the storage section"
-            " the database was set up with"
+            f" {revision}), and no storage section was given: pass -f with the config that holds"
+            " the storage section the database was set up with"
         )
     raise DatabaseError(
         f"{url} holds the reconciler's own tables (revision {revision}), but this config maps the"
@@ -185,7 +210,7 @@ def _upgrade(connection: Connection, storage: Storage | None) -> Upgrade:
         return Upgrade(before, before)
     from alembic import command
 
-    command.upgrade(_config(connection, storage), "head")
+    command.upgrade(_config(connection, storage is not None), "head")
     after = current_revision(connection)
     if after is None:  # pragma: no cover - alembic just wrote it
         raise RuntimeError("migration left no revision behind")
