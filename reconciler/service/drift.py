@@ -16,10 +16,12 @@ from reconciler.planning import PlanContext, make_plan, with_config_problems
 from reconciler.planning.digest import config_digest, state_digest
 from reconciler.planning.drift import Drift, LastApply
 from reconciler.service.plan import Step
-from reconciler.store import connected, read_state, redact, resolve_url
+from reconciler.storage import Storage
+from reconciler.store import connected, redact, resolve_url
 from reconciler.store.instance import instance_id
 from reconciler.store.journal import read_entries
 from reconciler.store.migrate import known_revision
+from reconciler.store.rowstore import row_store
 
 READS = 3
 """Times the rows are read again when an apply committed while they were being read."""
@@ -42,7 +44,7 @@ def check_drift(
     url = resolve_url(database_url)
     if progress is not None:
         progress("reading the database")
-    state, instance, last = _read(url)
+    state, instance, last = _read(url, config.desired.storage)
     if progress is not None:
         progress("comparing")
     plan = make_plan(config.desired, state, sources=config.sources)
@@ -55,17 +57,19 @@ def check_drift(
     return Drift(plan, context, last)
 
 
-def _read(url: str) -> tuple[DatabaseState, str | None, LastApply | None]:
-    """The rows, the instance id and the last apply, as of one moment.
+def _read(url: str, storage: Storage | None) -> tuple[DatabaseState, str | None, LastApply | None]:
+    """The rows (in the application's tables under ``storage``), the instance id and the last
+    apply, as of one moment.
 
     The journal is read before and after the rows: an apply that committed in between (the rows
     read may be half before it, half after) shows as a newer entry, and the rows are read again.
     """
     with connected(url, read_only=True, must_exist=True) as connection:
-        known_revision(connection)
+        known_revision(connection, storage)
+        rows = row_store(connection, storage)
         last = _last_apply(connection)
         for _ in range(READS):
-            state = read_state(connection)
+            state = rows.read()
             now = _last_apply(connection)
             if now == last:
                 return state, instance_id(connection), last

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,25 @@ from reconciler.model import DatabaseState
 from reconciler.service import drift as drift_module
 from reconciler.service.apply import apply_config
 from reconciler.service.drift import check_drift
+from reconciler.storage import Storage
+from reconciler.store.rowstore import RowStore
 
 CONFIG = "version: 1\nprofiles:\n  bot: {provider: openai, model: gpt-5-mini}\n"
+
+
+def reading_with(
+    monkeypatch: pytest.MonkeyPatch, then: Callable[[DatabaseState], DatabaseState]
+) -> None:
+    """Make every read of drift's row store call ``then`` with what it read."""
+    row_store = drift_module.row_store
+
+    def store(connection: sa.Connection, storage: Storage | None) -> RowStore:
+        rows = row_store(connection, storage)
+        read = rows.read
+        rows.read = lambda: then(read())  # type: ignore[method-assign]
+        return rows
+
+    monkeypatch.setattr(drift_module, "row_store", store)
 
 
 def configs(tmp_path: Path) -> tuple[Path, Path]:
@@ -30,17 +48,15 @@ def test_an_apply_committing_while_drift_reads_is_no_out_of_band_write(
     makes drift read again (PostgreSQL, SQLite) or is not seen at all (MariaDB's snapshot)."""
     first, second = configs(tmp_path)
     apply_config(load_config([str(first)]), database_url)
-    read_state = drift_module.read_state
     calls = []
 
-    def read_then_apply(connection: sa.Connection) -> DatabaseState:
-        state = read_state(connection)
+    def then_apply(state: DatabaseState) -> DatabaseState:
         calls.append(state)
         if len(calls) == 1:
             apply_config(load_config([str(second)]), database_url)
         return state
 
-    monkeypatch.setattr(drift_module, "read_state", read_then_apply)
+    reading_with(monkeypatch, then_apply)
     drift = check_drift(load_config([str(first)]), database_url)
     assert not drift.out_of_band
     assert drift.last_apply is not None
@@ -68,15 +84,13 @@ def test_applies_that_never_stop_committing_are_an_error(
 ) -> None:
     first, second = configs(tmp_path)
     apply_config(load_config([str(first)]), database_url)
-    read_state = drift_module.read_state
     turn = [first, second]
 
-    def read_then_apply(connection: sa.Connection) -> DatabaseState:
-        state = read_state(connection)
+    def then_apply(state: DatabaseState) -> DatabaseState:
         turn.reverse()
         apply_config(load_config([str(turn[0])]), database_url)
         return state
 
-    monkeypatch.setattr(drift_module, "read_state", read_then_apply)
+    reading_with(monkeypatch, then_apply)
     with pytest.raises(DatabaseError, match=r"applies kept committing to .* while drift read it"):
         check_drift(load_config([str(first)]), database_url)
