@@ -12,6 +12,8 @@ but ownership (the rows are adopted), apart from profiles that have no ``provide
 yet: those get the one that every plan derives. With an owner (``export --owner NAME``), only the
 ``config`` rows that NAME's config manages are written, with ``settings.owner: NAME``, and the same
 holds for that export applied as NAME: other owners' rows are neither declared nor touched.
+Under a ``storage`` mapping (DESIGN §14) the rows are read from the application's tables and the
+document carries the ``storage`` section, so the export applies alone.
 """
 
 from __future__ import annotations
@@ -39,8 +41,10 @@ from reconciler.model import (
 )
 from reconciler.planning import derive_connection
 from reconciler.render.escape import redacted_data
-from reconciler.store import connected, read_state
+from reconciler.storage import Storage
+from reconciler.store import connected
 from reconciler.store.migrate import known_revision
+from reconciler.store.rowstore import row_store
 from reconciler.yamledit.dump import DEFAULT_SCHEMA_REF
 from reconciler.yamledit.write import render_config
 
@@ -84,15 +88,20 @@ class Export:
         )
 
 
-def export_state(state: DatabaseState, owner: str | None = None) -> Export:
+def export_state(
+    state: DatabaseState, owner: str | None = None, storage: Storage | None = None
+) -> Export:
     """``state`` as a config document (pure): see the module docstring. With ``owner``, only the
-    ``config`` rows that owner manages, and ``settings.owner``: the config that owner applies."""
+    ``config`` rows that owner manages, and ``settings.owner``: the config that owner applies.
+    With ``storage``, the document's ``storage`` section: where ``state`` was read from."""
     exported = state if owner is None else _owned_by(state, owner)
     mode = inference_mode(DatabaseState(state.providers, state.connections, exported.profiles))
     settings: dict[str, Any] = {"inference_mode": mode.value}
     if owner is not None:
         settings["owner"] = owner
     document: dict[str, Any] = {"version": 1, "settings": settings}
+    if storage is not None:
+        document["storage"] = storage.image()
     left_out: dict[str, dict[str, dict[str, Any]]] = {}
     declarable = re.compile(config_schema()["$defs"]["name"]["pattern"])
     for kind in Kind:
@@ -109,7 +118,11 @@ def export_state(state: DatabaseState, owner: str | None = None) -> Export:
     refused = _refused(document, state)
     for section, name in refused:
         left_out.setdefault(section, {})[name] = document[section].pop(name)
-    document = {key: _escaped(value) for key, value in document.items() if value != {}}
+    document = {
+        key: _escaped(value)
+        for key, value in document.items()
+        if value != {} or key == "storage"  # storing no kind at all is a mapping too
+    }
     applier = DEFAULT_OWNER if owner is None else owner
     owned = frozenset(
         (section, secrets.redact(name))
@@ -263,20 +276,26 @@ def _left_out_warning(
 
 @gc_paused
 def export_database(
-    url: str, file: str = "-", schema_ref: str = DEFAULT_SCHEMA_REF, owner: str | None = None
+    url: str,
+    file: str = "-",
+    schema_ref: str = DEFAULT_SCHEMA_REF,
+    owner: str | None = None,
+    storage: Storage | None = None,
 ) -> tuple[str, tuple[Problem, ...]]:
     """The config file text for the database at ``url`` (only read), and its warnings.
 
     ``schema_ref`` is the schema's path or URL written in the editor modeline; with ``owner``,
-    only the rows that owner's config manages (`export_state`).
+    only the rows that owner's config manages (`export_state`); with ``storage`` (a config's
+    mapping), the rows of the application's tables, and the mapping written into the text.
     ``file`` names where the text goes; the warnings about rows written as comments point there. A
     database without the reconciler's schema exports as empty; a missing SQLite file is a
     `DatabaseError` (a mistyped path would otherwise export as an empty config), and so is a
-    schema a newer reconciler wrote, as for ``plan``.
+    schema a newer reconciler wrote, as for ``plan``, or a database set up the other way (its
+    rows in the application's tables, and no ``storage``; or the reverse).
     """
     with connected(url, read_only=True, must_exist=True) as connection:
-        known_revision(connection)  # a newer schema may hold what this version cannot show
-        state = read_state(connection)
-    exported = export_state(state, owner)
+        known_revision(connection, storage)  # a newer schema may hold what this cannot show
+        state = row_store(connection, storage).read()
+    exported = export_state(state, owner, storage)
     rendered = render_config(exported.document, schema_ref, exported.left_out)
     return rendered.text, exported.warnings(file, rendered.comment_lines)

@@ -1,8 +1,9 @@
 """The text of a config file written by the tool (``reconcile export``).
 
 Stable layout, so the same rows always give the same bytes: the schema modeline, then the
-sections in their usual order separated by blank lines, names sorted, ``auth`` in flow style, and
-the rows a config cannot declare as a commented block at the end.
+sections in their usual order separated by blank lines (``storage``, when given, before the
+rows), names sorted, ``auth`` and the mappings inside ``storage`` in flow style, and the rows a
+config cannot declare as a commented block at the end.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from typing import Any
 
 from reconciler.yamledit.dump import dump_block
 
-SECTION_ORDER = ("version", "settings", "providers", "connections", "profiles")
+SECTION_ORDER = ("version", "settings", "storage", "providers", "connections", "profiles")
 """The order of the top-level keys in a file the tool writes or adds a section to."""
+
+ROW_SECTIONS = frozenset({"providers", "connections", "profiles"})
+"""The sections whose rows are written sorted by name (``storage`` keeps the kinds' order)."""
 
 LEFT_OUT_HEADER = (
     "Left out: rows a config cannot declare (a name that is not a lowercase DNS label, or",
@@ -43,7 +47,7 @@ def render_config(
 ) -> Rendered:
     """``document`` as config file text; ``left_out`` rows follow as comments, by section."""
     blocks = [
-        dump_block({section: _sorted(document[section])})
+        dump_block({section: _laid_out(section, document[section])})
         for section in SECTION_ORDER
         if section in document
     ]
@@ -65,6 +69,10 @@ def render_config(
 
 def _indented(text: str, columns: int) -> list[str]:
     return [" " * columns + line for line in text.splitlines()]
+
+
+def _laid_out(section: str, value: Any) -> Any:
+    return _sorted(value) if section in ROW_SECTIONS else value
 
 
 def _sorted(value: Any) -> Any:

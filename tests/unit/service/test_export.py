@@ -17,12 +17,24 @@ from reconciler.model import (
     Connection,
     DatabaseState,
     InferenceMode,
+    Kind,
     ManagedBy,
     Profile,
     Provider,
 )
 from reconciler.secrets import secret_kind
 from reconciler.service.export import declared_fields, export_state, inference_mode
+from reconciler.storage import (
+    REFERENCES,
+    REQUIRED,
+    STORABLE,
+    Generate,
+    Storage,
+    SurrogateId,
+    TableMapping,
+    TimeFormat,
+    Timestamps,
+)
 from reconciler.yamledit.write import render_config
 
 
@@ -314,3 +326,62 @@ def test_the_export_of_any_state_validates_and_holds_no_secret(
     assert secret_kind(shown) is None
     for secret in secret_samples.SECRETS.values():
         assert secret.splitlines()[0] not in shown
+
+
+identifiers = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,20}", fullmatch=True)
+surrogates = st.none() | st.builds(SurrogateId, identifiers, st.sampled_from(list(Generate)))
+timestamps = st.none() | st.builds(
+    Timestamps,
+    st.none() | identifiers,
+    st.none() | identifiers,
+    st.sampled_from(list(TimeFormat)),
+)
+
+
+@st.composite
+def storages(draw: st.DrawFn) -> Storage:
+    """Any mapping the config's rules accept: required fields mapped, references by the
+    referenced kind's id column."""
+    mappings: dict[Kind, TableMapping | None] = {}
+    for kind in Kind:
+        if draw(st.booleans()):
+            mappings[kind] = None
+            continue
+        optional = [f for f in STORABLE[kind] if f not in REQUIRED[kind]]
+        chosen = st.lists(st.sampled_from(optional), unique=True) if optional else st.just([])
+        fields = [*REQUIRED[kind], *draw(chosen)]
+        targets = {
+            field: target.id.column
+            for field, kind_ in REFERENCES[kind].items()
+            if field in fields
+            and (target := mappings.get(kind_)) is not None
+            and target.id is not None
+            and draw(st.booleans())
+        }
+        mappings[kind] = TableMapping(
+            table=draw(identifiers),
+            schema=draw(st.none() | identifiers),
+            key=draw(identifiers),
+            id=draw(surrogates),
+            columns={field: draw(identifiers) for field in fields},
+            timestamps=draw(timestamps),
+            references=targets,
+        )
+    return Storage(*(mappings[kind] for kind in Kind))
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(storage=storages())
+def test_the_storage_section_is_exported_before_the_rows_and_loads_back_as_itself(
+    storage: Storage, tmp_path: Path
+) -> None:
+    rows = [Provider("eu", "anthropic")] if storage.stores(Kind.PROVIDER) else []
+    exported = export_state(state(*SEEDED, *rows), storage=storage)
+    text = render_config(exported.document, "s.json").text
+    file = tmp_path / "export.yaml"
+    file.write_text(text, encoding="utf-8")
+    loaded = load_config([str(file)], environ={})
+    assert [p for p in loaded.problems if p.is_error] == []
+    assert loaded.desired.storage == storage
+    sections = [line.partition(":")[0] for line in text.splitlines() if line[:1].isalpha()]
+    assert sections == ["version", "settings", "storage", *(["providers"] if rows else [])]
