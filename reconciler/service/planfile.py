@@ -203,13 +203,18 @@ def in_config(problem: Problem) -> Problem:
 
 
 class _Everywhere(Mapping[Path, Location]):
-    """Every path at one place: a JSON document keeps no line of its own."""
+    """Every path at one place: a JSON document keeps no line of its own. It holds no path
+    (``in`` is false, as its length says): what the document sets is the document's to say,
+    and a rule asking whether a value was written (`storage_problems`) reads the values."""
 
     def __init__(self, location: Location) -> None:
         self._location = location
 
     def __getitem__(self, _path: Path) -> Location:
         return self._location
+
+    def __contains__(self, _path: object) -> bool:
+        return False
 
     def __iter__(self) -> Iterator[Path]:
         return iter(())

@@ -119,6 +119,35 @@ def test_an_untouched_plan_file_reads_back(tmp_path: Path) -> None:
     assert list(saved.loaded.desired.profiles) == ["quick"]
 
 
+def test_a_saved_config_with_a_storage_section_reads_back_valid(tmp_path: Path) -> None:
+    """The fields the mapping leaves unmapped are refused only where the config sets them:
+    a plan file locates every path at one place, but holds only what the config wrote."""
+    storage = {
+        "providers": {"table": "ai_providers", "columns": {"type": "type"}},
+        "profiles": {"table": "p", "columns": {"provider": "provider", "model": "model"}},
+    }
+    config = {**CONFIG, "profiles": {"quick": {"provider": "openai", "model": "m"}}}
+    file = tmp_path / "plan.json"
+    plan, state = mixed()
+    write_plan_file(
+        str(file), plan_document(plan, context(state)), {**config, "storage": storage}, force=False
+    )
+    saved = read_plan_file(str(file))
+    assert saved.loaded is not None and saved.loaded.valid, saved.loaded.problems
+    assert saved.loaded.desired.storage is not None
+    unmapped = {
+        **config,
+        "storage": storage,
+        "providers": {"eu": {"type": "anthropic", "enabled": False}},
+    }
+    write_plan_file(str(file), plan_document(plan, context(state)), unmapped, force=False)
+    with pytest.raises(ConfigError) as raised:
+        read_plan_file(str(file))
+    assert [(p.code, p.path) for p in raised.value.problems] == [
+        ("storage.field-not-stored", "config.providers.eu.enabled")
+    ]
+
+
 def test_a_long_schema_message_is_cut(tmp_path: Path) -> None:
     file = tmp_path / "plan.json"
     file.write_text(json.dumps({**BASE, "blocked": {"x": "y" * 10_000}}), encoding="utf-8")
