@@ -133,5 +133,15 @@ def app_rows(url: str, schema: str) -> dict[str, list[tuple[Any, ...]]]:
         engine.dispose()
 
 
+def names(url: str, table: str) -> set[str]:
+    """The ``name`` column of ``table``."""
+    engine = open_engine(url)
+    try:
+        with engine.connect() as connection:
+            return set(connection.execute(sa.text(f"SELECT name FROM {table}")).scalars())
+    finally:
+        engine.dispose()
+
+
 def _plain(value: Any) -> Any:
     return json.dumps(value, sort_keys=True) if isinstance(value, dict) else value
