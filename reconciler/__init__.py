@@ -1,9 +1,10 @@
 """reconciler: a declarative config reconciler for LLM provider configuration.
 
 The public API lives here; the ``reconcile`` command is one client of it: `load_config`, then
-`plan_config` (read-only) or `apply_config`. Every name is imported on first use only, so importing
-the pure core (``reconciler.model``, ``reconciler.planning``) loads neither ruamel nor SQLAlchemy,
-and ``reconcile validate`` never pays for the database part.
+`plan_config` (read-only) or `apply_config`; `apply_plan` for a `DesiredState` built in code,
+with a `Storage` to keep the rows in the application's own tables. Every name is imported on
+first use only, so importing the pure core (``reconciler.model``, ``reconciler.planning``) loads
+neither ruamel nor SQLAlchemy, and ``reconcile validate`` never pays for the database part.
 """
 
 from __future__ import annotations
@@ -27,6 +28,14 @@ if TYPE_CHECKING:
     from reconciler.service.plan import Planned, plan_config
     from reconciler.service.planfile import read_plan_file, write_plan_file
     from reconciler.service.show import Shown, show_plan_file
+    from reconciler.storage import (
+        Generate,
+        Storage,
+        SurrogateId,
+        TableMapping,
+        TimeFormat,
+        Timestamps,
+    )
     from reconciler.store import open_engine, read_state, redact, resolve_url, upgrade
 
 from reconciler._version import __version__
@@ -49,6 +58,12 @@ _LAZY = {
     "write_plan_file": "reconciler.service.planfile",
     "Shown": "reconciler.service.show",
     "show_plan_file": "reconciler.service.show",
+    "Generate": "reconciler.storage",
+    "Storage": "reconciler.storage",
+    "SurrogateId": "reconciler.storage",
+    "TableMapping": "reconciler.storage",
+    "TimeFormat": "reconciler.storage",
+    "Timestamps": "reconciler.storage",
     "open_engine": "reconciler.store",
     "read_state": "reconciler.store",
     "redact": "reconciler.store",
@@ -60,10 +75,16 @@ __all__ = [
     "Applied",
     "ApplyOptions",
     "Drift",
+    "Generate",
     "Limits",
     "LoadedConfig",
     "Planned",
     "Shown",
+    "Storage",
+    "SurrogateId",
+    "TableMapping",
+    "TimeFormat",
+    "Timestamps",
     "__version__",
     "apply_config",
     "apply_plan",
