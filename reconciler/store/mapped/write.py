@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from reconciler.model import Kind, Row
 from reconciler.planning import Action, Change
-from reconciler.storage import Generate
+from reconciler.storage import STORABLE, Generate
 from reconciler.store.mapped.layout import Layout
 from reconciler.store.mapped.read import Ids
 from reconciler.store.mapped.values import new_uuid, stamp, writer
@@ -44,8 +44,10 @@ def write_mapped(
     """Write ``changes`` inside the caller's transaction; returns the number of rows written.
 
     ``ids`` (from the read) gains the ids of the rows created; ``orphans`` are side-table
-    entries whose row is gone, removed with the entries of the rows the plan touches.
+    entries whose row is gone, removed with the entries of the rows the plan touches. A change
+    the mapping cannot hold raises `UnstoredChange` before anything is written.
     """
+    _require_stored(layouts, changes)
     now = datetime.now(UTC)
     done = 0
 
@@ -73,6 +75,44 @@ def write_mapped(
         report(len(deletes))
     _write_entries(connection, changes, orphans)
     return len(changes)
+
+
+class UnstoredChange(RuntimeError):
+    """A change of a kind the mapping does not store, or that sets a field it has no column
+    for: dropping it would still record it (side table, journal) and the next plan would make
+    it again. The planner must not make one."""
+
+
+def _require_stored(layouts: Mapping[Kind, Layout], changes: Sequence[Change]) -> None:
+    for change in changes:
+        layout = layouts.get(change.kind)
+        if layout is None:
+            raise UnstoredChange(
+                f"{change.kind} {change.name!r}: the storage mapping stores no {change.kind}s,"
+                f" so it cannot {change.action} one"
+            )
+        unmapped = [f for f in _written(change) if f not in layout.mapping.columns]
+        if unmapped:
+            raise UnstoredChange(
+                f"{change.kind} {change.name!r}: {layout.mapping.qualified} has no column for"
+                f" {', '.join(unmapped)}, which this {change.action} sets"
+            )
+
+
+def _written(change: Change) -> list[str]:
+    """The stored fields but ``name`` a change sets: a create's that are not their defaults,
+    an update's that its diff names (``protected`` lives in the side table)."""
+    if change.action is Action.UPDATE:
+        fields = dict.fromkeys(diff.field.partition(".")[0] for diff in change.diff)
+        return [field for field in fields if field != "protected"]
+    if change.action is Action.CREATE and change.after is not None:
+        defaults = type(change.after)._field_defaults
+        return [
+            field
+            for field in STORABLE[change.kind]
+            if field in defaults and getattr(change.after, field) != defaults[field]
+        ]
+    return []
 
 
 def _values(layout: Layout, ids: Ids, row: Row, fields: Iterable[str]) -> dict[str, Any]:
