@@ -54,10 +54,12 @@ Entry = tuple[ManagedBy | None, str | None, bool]
 @dataclass
 class MappedState:
     """What the mapped tables hold: the `DatabaseState`, the surrogate ids by name (for the
-    writer), and the side table's entries whose row is gone (removed by the next apply)."""
+    writer), the rows the side table has entries for, and the entries whose row is gone
+    (removed by the next apply)."""
 
     state: DatabaseState
     ids: Ids = field(default_factory=dict)
+    entries: frozenset[tuple[Kind, str]] = frozenset()
     orphans: list[tuple[Kind, str]] = field(default_factory=list)
 
 
@@ -91,7 +93,7 @@ def read_mapped(
         profiles=rows[Kind.PROFILE],  # type: ignore[arg-type]
         foreign=_foreign(connection, layouts, foreign_keys, names),
     )
-    return MappedState(state, ids, orphans), problems
+    return MappedState(state, ids, frozenset(entries), orphans), problems
 
 
 def _read_table(
