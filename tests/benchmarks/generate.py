@@ -68,10 +68,17 @@ def with_storage(config: str) -> str:
 
 
 def app_schema(url: str, backend: str) -> None:
-    """The application's tables of the surrogate-key schema, empty."""
-    from app_schemas import SURROGATE, create_schema
+    """The application's tables of the surrogate-key schema, empty, and the reconciler's
+    bookkeeping tables beside them (as the own tables' "empty" state is migrated already)."""
+    from app_schemas import STORAGE, SURROGATE, create_schema
+
+    from reconciler.config.storage import storage_mapping
+    from reconciler.store import open_engine, upgrade
 
     create_schema(url, SURROGATE, backend)
+    engine = open_engine(url)
+    upgrade(engine, storage=storage_mapping(STORAGE[SURROGATE]))
+    engine.dispose()
 
 
 def fill_mapped(url: str, backend: str, config: str) -> None:
