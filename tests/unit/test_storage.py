@@ -105,7 +105,8 @@ def test_a_valid_mapping_passes_validate(tmp_path: Any) -> None:
             ("schema.pattern", "storage.profiles.table"),
         ),
         (
-            "  profiles: {table: t, columns: {provider: p, model: m}, id: {column: id, generate: serial}}",
+            "  profiles: {table: t, columns: {provider: p, model: m},"
+            " id: {column: id, generate: serial}}",
             ("schema.enum", "storage.profiles.id.generate"),
         ),
         (
