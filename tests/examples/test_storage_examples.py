@@ -147,3 +147,21 @@ def test_the_example_applies_and_then_plans_nothing(
     again = reconcile("plan", "-f", config, "--database-url", url, "--detailed-exitcode")
     assert again.exit_code == 0, again.output
     assert set(shape(url)) == {*APP_TABLES[schema], *BOOKKEEPING}
+
+
+@pytest.mark.parametrize(("example", "backend", "schema"), CASES)
+def test_the_reviewed_plan_file_of_the_example_shows_and_applies(
+    example: str, backend: str, schema: str, new_database: Callable[[str], str], tmp_path: Path
+) -> None:
+    url = new_database(backend)
+    run_script(url, backend, EXAMPLES / example / "schema.sql")
+    config, saved = str(EXAMPLES / example / "reconcile.yaml"), str(tmp_path / "plan.json")
+    planned = reconcile("plan", "-f", config, "--database-url", url, "--out", saved)
+    assert planned.exit_code == 0, planned.output
+    shown = reconcile("show", saved)
+    assert shown.exit_code == 0, shown.output
+    assert shown.output == planned.output.split("\nSaved the plan to")[0] + "\n"
+    applied = reconcile("apply", saved, "--database-url", url)
+    assert applied.exit_code == 0, applied.output
+    again = reconcile("plan", "-f", config, "--database-url", url, "--detailed-exitcode")
+    assert again.exit_code == 0, again.output
