@@ -64,7 +64,13 @@ class MappedStore(RowStore):
             raise RuntimeError("write before read")  # pragma: no cover - services read first
         read = self._read
         return write_mapped(
-            self.connection, self._layouts, read.ids, changes, read.orphans, progress
+            self.connection,
+            self._layouts,
+            read.ids,
+            changes,
+            read.entries,
+            read.orphans,
+            progress,
         )
 
 
