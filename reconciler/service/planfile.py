@@ -203,9 +203,7 @@ def in_config(problem: Problem) -> Problem:
 
 
 class _Everywhere(Mapping[Path, Location]):
-    """Every path at one place: a JSON document keeps no line of its own. It holds no path
-    (``in`` is false, as its length says): what the document sets is the document's to say,
-    and a rule asking whether a value was written (`storage_problems`) reads the values."""
+    """Every path at one place: a JSON document keeps no line of its own."""
 
     def __init__(self, location: Location) -> None:
         self._location = location
@@ -214,6 +212,8 @@ class _Everywhere(Mapping[Path, Location]):
         return self._location
 
     def __contains__(self, _path: object) -> bool:
+        # No path was written at a place of its own: a rule asking whether the user wrote a
+        # value (storage.field-not-stored for an explicit null) must not take every one as set.
         return False
 
     def __iter__(self) -> Iterator[Path]:

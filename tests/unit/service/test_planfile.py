@@ -18,7 +18,7 @@ from reconciler.errors import ConfigError
 from reconciler.planning import Limits
 from reconciler.planning.stale import stale_problems
 from reconciler.render.json import plan_document
-from reconciler.service.planfile import read_plan_file, write_plan_file
+from reconciler.service.planfile import check_saved_config, read_plan_file, write_plan_file
 
 CONFIG = {
     "version": 1,
@@ -119,35 +119,6 @@ def test_an_untouched_plan_file_reads_back(tmp_path: Path) -> None:
     assert list(saved.loaded.desired.profiles) == ["quick"]
 
 
-def test_a_saved_config_with_a_storage_section_reads_back_valid(tmp_path: Path) -> None:
-    """The fields the mapping leaves unmapped are refused only where the config sets them:
-    a plan file locates every path at one place, but holds only what the config wrote."""
-    storage = {
-        "providers": {"table": "ai_providers", "columns": {"type": "type"}},
-        "profiles": {"table": "p", "columns": {"provider": "provider", "model": "model"}},
-    }
-    config = {**CONFIG, "profiles": {"quick": {"provider": "openai", "model": "m"}}}
-    file = tmp_path / "plan.json"
-    plan, state = mixed()
-    write_plan_file(
-        str(file), plan_document(plan, context(state)), {**config, "storage": storage}, force=False
-    )
-    saved = read_plan_file(str(file))
-    assert saved.loaded is not None and saved.loaded.valid, saved.loaded.problems
-    assert saved.loaded.desired.storage is not None
-    unmapped = {
-        **config,
-        "storage": storage,
-        "providers": {"eu": {"type": "anthropic", "enabled": False}},
-    }
-    write_plan_file(str(file), plan_document(plan, context(state)), unmapped, force=False)
-    with pytest.raises(ConfigError) as raised:
-        read_plan_file(str(file))
-    assert [(p.code, p.path) for p in raised.value.problems] == [
-        ("storage.field-not-stored", "config.providers.eu.enabled")
-    ]
-
-
 def test_a_long_schema_message_is_cut(tmp_path: Path) -> None:
     file = tmp_path / "plan.json"
     file.write_text(json.dumps({**BASE, "blocked": {"x": "y" * 10_000}}), encoding="utf-8")
@@ -198,3 +169,17 @@ def test_a_recorded_limit_that_is_no_count_is_refused(tmp_path: Path, value: Any
     with pytest.raises(ConfigError) as raised:
         read_plan_file(str(file))
     assert [(p.code, p.path) for p in raised.value.problems] == [("plan.schema", "max_deletes")]
+
+
+def test_a_saved_storage_config_leaving_fields_unmapped_has_no_problem() -> None:
+    # A plan file locates every path at one place; that is no field the user wrote.
+    profiles = {"table": "p", "columns": {"provider": "provider", "model": "model"}}
+    config = {
+        "version": 1,
+        "storage": {"profiles": profiles},
+        "profiles": {"quick": {"provider": "openai", "model": "gpt-5-mini", "max_tokens": 9}},
+    }
+    problems = check_saved_config(config, "plan.json").problems
+    assert [(p.code, p.path) for p in problems] == [
+        ("storage.field-not-stored", "config.profiles.quick.max_tokens")
+    ]
