@@ -168,8 +168,8 @@ def _id_need(mapping: TableMapping, column: sa.Column[object], found: ColumnClas
         if generated(column.table, column):
             return None
         return (
-            "an autoincrement or a server default to make it (generate: database), else an"
-            " insert could not get an id; give it one, or use generate: uuid"
+            "an autoincrement or a server default (generate: database), else an insert could"
+            " not get an id; or use generate: uuid"
         )
     if found is ColumnClass.UUID:
         return None

@@ -165,6 +165,21 @@ def test_a_unique_index_on_the_key_will_do(app_database: MakeDatabase, backend: 
     assert reflect(url, section).problems == ()
 
 
+def test_a_partial_unique_index_is_not_enough(app_database: MakeDatabase, backend: str) -> None:
+    if backend == "mysql":
+        pytest.skip("MySQL has no partial indexes")
+    url = app_database(EPOCH)
+    run(
+        url,
+        "CREATE TABLE keyed (label VARCHAR(100) NOT NULL, provider VARCHAR(100) NOT NULL,"
+        " auth TEXT NOT NULL)",
+        "CREATE UNIQUE INDEX keyed_label ON keyed (label) WHERE provider <> ''",
+    )
+    columns = STORAGE[EPOCH]["connections"]["columns"]
+    section = {"connections": {"table": "keyed", "key": "label", "columns": columns}}
+    assert codes(reflect(url, section)) == [("storage.key-not-unique", "storage.connections.key")]
+
+
 @pytest.mark.parametrize(
     ("path", "value", "problem"),
     [
