@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -114,6 +114,12 @@ def _problems(error: ValidationError, sources: SourceMap, file: str) -> Iterable
     elif keyword == "pattern" and path[-1:] == ("base_url",):
         message = f"{shown(instance)} is not a URL: expected http:// or https://, no spaces"
         yield _at(sources, file, "schema.pattern", message, path)
+    elif keyword == "pattern" and path[:1] == ("storage",):
+        message = (
+            f"{shown(instance)} is not a table or column name: 1 to 63 letters, digits and '_',"
+            " not starting with a digit"
+        )
+        yield _at(sources, file, "schema.pattern", message, path)
     elif keyword == "enum" and path[:2] == ("settings", "ignore") and len(path) == 4:
         yield _at(sources, file, "schema.enum", _not_ignorable(error), path)
     elif keyword == "uniqueItems":
@@ -151,14 +157,18 @@ def _message(error: ValidationError) -> str:
         return f"expected {shown(bound)}, got {value}"
     if keyword == "minLength" and bound == 1:
         return "must not be empty"
-    wording = {
-        "minimum": f"{value} is less than the minimum of {shown(bound)}",
-        "maximum": f"{value} is more than the maximum of {shown(bound)}",
-        "exclusiveMinimum": f"{value} must be more than {shown(bound)}",
-        "minLength": f"{value} is shorter than {bound:,} characters",
-        "maxLength": f"{value} is longer than {bound:,} characters, the most every database holds",
+    # Built only for its keyword: a pattern's bound is a string, which takes no ",".
+    wording: dict[str, Callable[[], str]] = {
+        "minimum": lambda: f"{value} is less than the minimum of {shown(bound)}",
+        "maximum": lambda: f"{value} is more than the maximum of {shown(bound)}",
+        "exclusiveMinimum": lambda: f"{value} must be more than {shown(bound)}",
+        "minLength": lambda: f"{value} is shorter than {bound:,} characters",
+        "maxLength": lambda: (
+            f"{value} is longer than {bound:,} characters, the most every database holds"
+        ),
+        "pattern": lambda: f"{value} does not match {shown(bound)}",
     }
-    return wording.get(keyword, error.message)
+    return wording[keyword]() if keyword in wording else error.message
 
 
 _NEVER_IGNORED = ("name", "type", "provider", "provider_connection", "protected")

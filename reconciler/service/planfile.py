@@ -211,6 +211,11 @@ class _Everywhere(Mapping[Path, Location]):
     def __getitem__(self, _path: Path) -> Location:
         return self._location
 
+    def __contains__(self, _path: object) -> bool:
+        # No path was written at a place of its own: a rule asking whether the user wrote a
+        # value (storage.field-not-stored for an explicit null) must not take every one as set.
+        return False
+
     def __iter__(self) -> Iterator[Path]:
         return iter(())
 

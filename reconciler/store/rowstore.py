@@ -5,6 +5,7 @@ only, so plan, apply, drift and export work alike on either."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import URL, Connection
 
@@ -16,9 +17,10 @@ from reconciler.store.failures import redact, translated
 from reconciler.store.mapped.layout import Layout, layouts
 from reconciler.store.mapped.read import MappedState, read_mapped
 from reconciler.store.mapped.reflect import reflect_storage
-from reconciler.store.mapped.write import write_mapped
 from reconciler.store.read import read_state, unreadable_error
-from reconciler.store.write import Progress, execute_changes
+
+if TYPE_CHECKING:
+    from reconciler.store.write import Progress
 
 
 class RowStore:
@@ -33,6 +35,8 @@ class RowStore:
 
     def write(self, changes: Sequence[Change], progress: Progress | None = None) -> int:
         """Write a plan's changes in the caller's transaction, after `read`."""
+        from reconciler.store.write import execute_changes  # only apply writes: plan never loads it
+
         return execute_changes(self.connection, changes, progress)
 
 
@@ -62,9 +66,17 @@ class MappedStore(RowStore):
     def write(self, changes: Sequence[Change], progress: Progress | None = None) -> int:
         if self._read is None:
             raise RuntimeError("write before read")  # pragma: no cover - services read first
+        from reconciler.store.mapped.write import write_mapped
+
         read = self._read
         return write_mapped(
-            self.connection, self._layouts, read.ids, changes, read.orphans, progress
+            self.connection,
+            self._layouts,
+            read.ids,
+            changes,
+            read.entries,
+            read.orphans,
+            progress,
         )
 
 

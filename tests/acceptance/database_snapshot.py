@@ -12,20 +12,20 @@ from reconciler.store import open_engine
 TABLES = ("providers", "provider_connections", "profiles", "reconcile_journal")
 
 
-def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of the four tables, timestamps included, in a stable order (missing: empty)."""
+def snapshot(url: str, tables: tuple[str, ...] = TABLES) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of ``tables`` (the four of the reconciler's own by default), timestamps
+    included, in a stable order (a missing table: empty)."""
     engine = open_engine(url)
     try:
         with engine.connect() as connection:
             present = set(sa.inspect(connection).get_table_names())
-            return {table: _rows(connection, table) if table in present else [] for table in TABLES}
+            return {table: _rows(connection, table) if table in present else [] for table in tables}
     finally:
         engine.dispose()
 
 
 def _rows(connection: sa.Connection, table: str) -> list[tuple[Any, ...]]:
-    key = "id" if table == "reconcile_journal" else "name"
-    rows = connection.execute(sa.text(f"SELECT * FROM {table} ORDER BY {key}"))
+    rows = connection.execute(sa.text(f"SELECT * FROM {table} ORDER BY 1, 2"))
     return [tuple(_plain(value) for value in row) for row in rows]
 
 

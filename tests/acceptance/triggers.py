@@ -4,18 +4,18 @@ from __future__ import annotations
 
 FAIL_ON_UPDATE = {
     "sqlite": [
-        "CREATE TRIGGER reconcile_test_fail BEFORE UPDATE ON profiles"
+        "CREATE TRIGGER reconcile_test_fail BEFORE UPDATE ON {table}"
         " WHEN NEW.name = '{row}' BEGIN SELECT RAISE(ABORT, 'trigger refused {row}'); END"
     ],
     "postgresql": [
         "CREATE FUNCTION reconcile_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$"
         " BEGIN IF NEW.name = '{row}' THEN RAISE EXCEPTION 'trigger refused {row}'; END IF;"
         " RETURN NEW; END $$",
-        "CREATE TRIGGER reconcile_test_fail BEFORE UPDATE ON profiles"
+        "CREATE TRIGGER reconcile_test_fail BEFORE UPDATE ON {table}"
         " FOR EACH ROW EXECUTE FUNCTION reconcile_test_fail()",
     ],
     "mysql": [
-        "CREATE TRIGGER reconcile_test_fail BEFORE UPDATE ON profiles FOR EACH ROW"
+        "CREATE TRIGGER reconcile_test_fail BEFORE UPDATE ON {table} FOR EACH ROW"
         " BEGIN IF NEW.name = '{row}' THEN"
         " SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'trigger refused {row}'; END IF; END"
     ],
@@ -26,18 +26,18 @@ STALL_ON_INSERT = {
     # SQLite has no sleep and allows no CTE in a trigger: a triple self-join of a few hundred
     # rows keeps the writer busy for seconds instead.
     "sqlite": [
-        "CREATE TRIGGER reconcile_test_stall BEFORE INSERT ON profiles WHEN NEW.name = '{row}'"
-        " BEGIN SELECT count(*) FROM profiles a, profiles b, profiles c; END"
+        "CREATE TRIGGER reconcile_test_stall BEFORE INSERT ON {table} WHEN NEW.name = '{row}'"
+        " BEGIN SELECT count(*) FROM {table} a, {table} b, {table} c; END"
     ],
     "postgresql": [
         "CREATE FUNCTION reconcile_test_stall() RETURNS trigger LANGUAGE plpgsql AS $$"
         " BEGIN IF NEW.name = '{row}' THEN PERFORM pg_sleep({seconds}); END IF;"
         " RETURN NEW; END $$",
-        "CREATE TRIGGER reconcile_test_stall BEFORE INSERT ON profiles"
+        "CREATE TRIGGER reconcile_test_stall BEFORE INSERT ON {table}"
         " FOR EACH ROW EXECUTE FUNCTION reconcile_test_stall()",
     ],
     "mysql": [
-        "CREATE TRIGGER reconcile_test_stall BEFORE INSERT ON profiles FOR EACH ROW"
+        "CREATE TRIGGER reconcile_test_stall BEFORE INSERT ON {table} FOR EACH ROW"
         " BEGIN IF NEW.name = '{row}' THEN SET @reconcile_slept = SLEEP({seconds}); END IF; END"
     ],
 }
@@ -45,10 +45,13 @@ STALL_ON_INSERT = {
 
 DROP = {
     "sqlite": ["DROP TRIGGER IF EXISTS {name}"],
-    "postgresql": ["DROP TRIGGER IF EXISTS {name} ON profiles"],
+    "postgresql": ["DROP TRIGGER IF EXISTS {name} ON {table}"],
     "mysql": ["DROP TRIGGER IF EXISTS {name}"],
 }
 
 
-def statements(table: dict[str, list[str]], backend: str, **values: object) -> list[str]:
-    return [statement.format(**values) for statement in table[backend]]
+def statements(
+    table: dict[str, list[str]], backend: str, *, on: str = "profiles", **values: object
+) -> list[str]:
+    """The statements of ``table`` for ``backend``, on the table ``on``."""
+    return [statement.format(table=on, **values) for statement in table[backend]]

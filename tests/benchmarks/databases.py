@@ -40,6 +40,7 @@ class Databases:
     folder: Path
     _templates: dict[str, str] = field(default_factory=dict)
     _prepares: dict[str, Prepare] = field(default_factory=dict)
+    _own_tables: dict[str, bool] = field(default_factory=dict)
     _server: SqliteFiles | DatabaseServer = field(init=False)
 
     def __post_init__(self) -> None:
@@ -57,11 +58,13 @@ class Databases:
             self._server.drop(url)
         self._server.close()
 
-    def template(self, label: str, prepare: Prepare) -> None:
-        """Prepare the state ``label`` once, for `copy` to hand out."""
+    def template(self, label: str, prepare: Prepare, *, own_tables: bool = True) -> None:
+        """Prepare the state ``label`` once, for `copy` to hand out; ``own_tables``: migrated
+        to the reconciler's schema first (else ``prepare`` makes the application's tables)."""
         self._prepares[label] = prepare
+        self._own_tables[label] = own_tables
         if self.backend != "mysql":
-            self._templates[label] = self._prepared(self._server.create(), prepare)
+            self._templates[label] = self._prepared(self._server.create(), prepare, own_tables)
 
     @contextmanager
     def copy(self, label: str) -> Iterator[str]:
@@ -73,16 +76,19 @@ class Databases:
         elif self.backend == "postgresql":
             url = self._server.create(template=self._templates[label])
         else:
-            url = self._prepared(self._server.create(), self._prepares[label])
+            url = self._prepared(
+                self._server.create(), self._prepares[label], self._own_tables[label]
+            )
         try:
             yield url
         finally:
             self._server.drop(url)
 
     @staticmethod
-    def _prepared(url: str, prepare: Prepare) -> str:
-        engine = open_engine(url)
-        upgrade(engine)
-        engine.dispose()
+    def _prepared(url: str, prepare: Prepare, own_tables: bool) -> str:
+        if own_tables:
+            engine = open_engine(url)
+            upgrade(engine)
+            engine.dispose()
         prepare(url)
         return url

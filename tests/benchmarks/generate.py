@@ -60,6 +60,33 @@ def _provider(connection: int, providers: int) -> str:
 CANONICAL_PROVIDERS = ("anthropic", "openai", "gemini", "ollama")
 
 
+def with_storage(config: str) -> str:
+    """``config`` with the ``storage`` section of the surrogate-key schema (`app_schemas`)."""
+    from app_schemas import SURROGATE, config_text
+
+    return config_text(SURROGATE, config.removeprefix("version: 1\n"))
+
+
+def app_schema(url: str, backend: str) -> None:
+    """The application's tables of the surrogate-key schema, empty, and the reconciler's
+    bookkeeping tables beside them (as the own tables' "empty" state is migrated already)."""
+    from app_schemas import STORAGE, SURROGATE, create_schema
+
+    from reconciler.config.storage import storage_mapping
+    from reconciler.store import open_engine, upgrade
+
+    create_schema(url, SURROGATE, backend)
+    engine = open_engine(url)
+    upgrade(engine, storage=storage_mapping(STORAGE[SURROGATE]))
+    engine.dispose()
+
+
+def fill_mapped(url: str, backend: str, config: str) -> None:
+    """The surrogate-key schema holding what ``config`` declares, applied by reconcile."""
+    app_schema(url, backend)
+    fill_in_sync(url, config)
+
+
 def fill_in_sync(url: str, config: str) -> None:
     """Apply ``config`` with reconcile itself: what it leaves is in sync by definition."""
     from reconciler import ApplyOptions, apply_config, load_config

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from databases import Databases, available_backends
-from generate import fill_in_sync, fill_legacy, generate
+from generate import app_schema, fill_in_sync, fill_legacy, fill_mapped, generate, with_storage
 from scenarios import SCENARIOS, Baseline, Files, Scenario
 
 TIME = "/usr/bin/time"
@@ -115,7 +115,10 @@ def measure(
                 if not chosen:
                     continue
                 with Databases(backend, folder) as databases:
-                    _prepare(databases, {s.state for s in chosen}, files, size)
+                    states = {s.state for s in chosen} | {
+                        b.state for s in chosen for b in s.baselines if b.state
+                    }
+                    _prepare(databases, states, files, size)
                     for scenario in chosen:
                         results += _compare(databases, scenario, files, size, repeat)
     return results
@@ -123,9 +126,12 @@ def measure(
 
 def _files(folder: Path, size: int) -> Files:
     config, empty = folder / "config.yaml", folder / "empty.yaml"
-    config.write_text(generate(size), encoding="utf-8")
+    mapped = folder / "mapped.yaml"
+    text = generate(size)
+    config.write_text(text, encoding="utf-8")
     empty.write_text("version: 1\n", encoding="utf-8")
-    return Files(str(config), str(empty))
+    mapped.write_text(with_storage(text), encoding="utf-8")
+    return Files(str(config), str(empty), str(mapped))
 
 
 def _prepare(databases: Databases, states: set[str | None], files: Files, size: int) -> None:
@@ -133,19 +139,22 @@ def _prepare(databases: Databases, states: set[str | None], files: Files, size: 
         "empty": lambda _url: None,
         "in-sync": lambda url: fill_in_sync(url, files.config),
         "legacy": lambda url: fill_legacy(url, size),
+        "mapped-empty": lambda url: app_schema(url, databases.backend),
+        "mapped-in-sync": lambda url: fill_mapped(url, databases.backend, files.mapped),
     }
     for state in sorted(s for s in states if s is not None):
-        databases.template(state, prepares[state])
+        databases.template(state, prepares[state], own_tables=not state.startswith("mapped"))
 
 
 def _compare(
     databases: Databases, scenario: Scenario, files: Files, size: int, repeat: int
 ) -> list[Comparison]:
     programs = {"reconcile": scenario.command} | {b.name: b.command for b in scenario.baselines}
+    states = {b.name: b.state for b in scenario.baselines if b.state}
     samples: dict[str, list[Sample]] = {name: [] for name in programs}
     for _ in range(repeat):
         for name, command in programs.items():
-            state = scenario.state
+            state = states.get(name, scenario.state)
             with databases.copy(state) if state else nullcontext("") as url:
                 samples[name].append(run_once(command(files, url)))
     ours = _median(samples["reconcile"])

@@ -24,6 +24,8 @@ class Files:
 
     config: str
     empty: str
+    mapped: str
+    """The config of ``config``'s rows with the ``storage`` section of the surrogate-key schema."""
 
 
 Command = Callable[[Files, str], list[str]]
@@ -40,6 +42,8 @@ class Baseline:
     memory_budget: float | None = None
     from_size: int = 10_000
     """The smallest N the budgets hold at; below, start-up time dominates every ratio."""
+    state: str | None = None
+    """The database state the program runs on, when not the scenario's."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ def _floor(program: str, *, config: bool = True) -> Command:
 
 def _reconcile(*args: str, config: str = "config") -> Command:
     def command(files: Files, url: str) -> list[str]:
-        path = files.config if config == "config" else files.empty
+        path = {"config": files.config, "empty": files.empty, "mapped": files.mapped}[config]
         return [*RECONCILE, *args, "-f", path, "--database-url", url]
 
     return command
@@ -87,6 +91,18 @@ SCENARIOS = (
             Baseline("load + executemany", _floor("insert"), 1.0, MEMORY_BUDGET),
             Baseline("session.merge per row", _floor("merge"), 0.25),
         ),
+    ),
+    Scenario(
+        "plan-in-sync-mapped",
+        "mapped-in-sync",
+        _reconcile("plan", config="mapped"),
+        (Baseline("plan-in-sync, own tables", _PLAN, 1.3, None, state="in-sync"),),
+    ),
+    Scenario(
+        "apply-empty-mapped",
+        "mapped-empty",
+        _reconcile(*_APPLY, config="mapped"),
+        (Baseline("apply-empty, own tables", _reconcile(*_APPLY), 1.3, None, state="empty"),),
     ),
     Scenario(
         "backfill",

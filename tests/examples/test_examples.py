@@ -1,5 +1,6 @@
 """Example-file cases: every valid file validates; every invalid file gives exactly the problems
-its ``# expect: <code> <line>`` comments name."""
+its ``# expect: <code> <line>`` comments name; the config of every storage example
+(``examples/storage/``) validates without a problem (``test_storage_examples.py`` applies them)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ HERE = Path(__file__).parent
 EXPECT = re.compile(r"^# expect: (\S+) (\d+)$", re.MULTILINE)
 VALID = sorted((HERE / "valid").glob("*.yaml"))
 INVALID = sorted((HERE / "invalid").glob("*.yaml"))
+STORAGE_EXAMPLES = sorted((HERE.parents[1] / "examples" / "storage").glob("*/reconcile.yaml"))
 
 
 @pytest.mark.parametrize("path", VALID, ids=[p.name for p in VALID])
@@ -31,3 +33,14 @@ def test_invalid_file_gives_exactly_the_expected_problems(path: Path) -> None:
     assert found == expected
     assert not loaded.valid
     assert all(p.location is not None and p.location.file == str(path) for p in loaded.problems)
+
+
+def test_there_are_storage_examples() -> None:
+    assert [path.parent.name for path in STORAGE_EXAMPLES] == ["postgres-uuid", "sqlite-epoch"]
+
+
+@pytest.mark.parametrize("path", STORAGE_EXAMPLES, ids=[p.parent.name for p in STORAGE_EXAMPLES])
+def test_storage_example_has_no_problem(path: Path) -> None:
+    loaded = load_config([str(path)], environ={})
+    assert list(loaded.problems) == []
+    assert loaded.desired.storage is not None

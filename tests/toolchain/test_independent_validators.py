@@ -30,6 +30,7 @@ CONFIGS = sorted(
     [
         *ROOT.glob("examples/*.yaml"),
         *ROOT.glob("examples/gitops/*.yaml"),
+        *ROOT.glob("examples/storage/*/*.yaml"),
         *EXAMPLES.glob("valid/*.yaml"),
         *EXAMPLES.glob("invalid/*.yaml"),
     ]

@@ -14,7 +14,7 @@ UNREACHABLE = "postgresql://postgres@127.0.0.1:1/postgres"
 
 
 def run_inner_suite(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    for name in ("conftest.py", "database_servers.py"):
+    for name in ("conftest.py", "database_servers.py", "app_schemas.py"):
         shutil.copy(Path(__file__).parent.parent / name, tmp_path / name)
     (tmp_path / "pytest.ini").write_text(
         "[pytest]\nmarkers =\n    sqlite\n    postgres\n    mysql\n", encoding="utf-8"

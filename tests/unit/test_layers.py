@@ -26,12 +26,16 @@ def under(loaded: list[str], roots: tuple[str, ...]) -> list[str]:
     return [name for name in loaded if any(name == r or name.startswith(r + ".") for r in roots)]
 
 
-@pytest.mark.parametrize("module", ["reconciler", "reconciler.model", "reconciler.planning"])
+@pytest.mark.parametrize(
+    "module", ["reconciler", "reconciler.model", "reconciler.planning", "reconciler.storage"]
+)
 def test_the_core_loads_no_edge_library(module: str) -> None:
     assert under(loaded_after_import(module), EDGE_LIBRARIES) == []
 
 
-@pytest.mark.parametrize("module", ["reconciler.model", "reconciler.planning", "reconciler.rules"])
+@pytest.mark.parametrize(
+    "module", ["reconciler.model", "reconciler.planning", "reconciler.rules", "reconciler.storage"]
+)
 def test_the_core_imports_no_edge_package(module: str) -> None:
     assert under(loaded_after_import(module), (*EDGE_PACKAGES, "reconciler.service")) == []
 

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 import sqlalchemy as sa
 
 from reconciler.model import Kind
 from reconciler.storage import REFERENCES, STORABLE, Storage, TableMapping
 from reconciler.store.mapped.columns import ColumnClass, classify
+from reconciler.store.mapped.values import writer
+
+
+class Write(tuple[str, str, Kind | None, Callable[[Any], Any]]):
+    """How one field is written: its name, its column, the kind whose id it holds (``None``:
+    stored as it is) and the conversion of the model's value for the column."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True)
@@ -20,10 +30,25 @@ class Layout:
     mapping: TableMapping
     table: sa.Table
 
-    @property
+    @cached_property
     def fields(self) -> tuple[str, ...]:
         """The stored fields but ``name``, in the kind's field order."""
         return tuple(field for field in STORABLE[self.kind] if field in self.mapping.columns)
+
+    @cached_property
+    def writes(self) -> Mapping[str, Write]:
+        """Each stored field's `Write`, worked out once."""
+        return {
+            field: Write(
+                (
+                    field,
+                    self.mapping.columns[field],
+                    self.target(field),
+                    writer(field, self.column_class(field)),
+                )
+            )
+            for field in self.fields
+        }
 
     @property
     def key(self) -> sa.Column[object]:

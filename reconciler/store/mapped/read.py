@@ -54,10 +54,12 @@ Entry = tuple[ManagedBy | None, str | None, bool]
 @dataclass
 class MappedState:
     """What the mapped tables hold: the `DatabaseState`, the surrogate ids by name (for the
-    writer), and the side table's entries whose row is gone (removed by the next apply)."""
+    writer), the rows the side table has entries for, and the entries whose row is gone
+    (removed by the next apply)."""
 
     state: DatabaseState
     ids: Ids = field(default_factory=dict)
+    entries: frozenset[tuple[Kind, str]] = frozenset()
     orphans: list[tuple[Kind, str]] = field(default_factory=list)
 
 
@@ -91,7 +93,7 @@ def read_mapped(
         profiles=rows[Kind.PROFILE],  # type: ignore[arg-type]
         foreign=_foreign(connection, layouts, foreign_keys, names),
     )
-    return MappedState(state, ids, orphans), problems
+    return MappedState(state, ids, frozenset(entries), orphans), problems
 
 
 def _read_table(
@@ -130,23 +132,28 @@ def _rows(
     problems: list[Problem],
 ) -> dict[str, Row]:
     kind = layout.kind
-    model, default = _MODELS[kind], _DEFAULTS[kind]
+    model, default = _MODELS[kind], _DEFAULTS[kind]._asdict()
+    by_id = [
+        (field_, target, names.get(target, {}), layout.mapping.columns[field_])
+        for field_ in layout.fields
+        if (target := layout.target(field_)) is not None
+    ]
+    external: Entry = (None, None, False)
     rows: dict[str, Row] = {}
     for name, values in raw.items():
-        for field_ in layout.fields:
-            target = layout.target(field_)
-            if target is None or values[field_] is None:
+        for field_, target, known, column in by_id:
+            value = values[field_]
+            if value is None:
                 continue
-            referenced = names.get(target, {}).get(values[field_])
+            referenced = known.get(value)
             if referenced is None:
-                reason = f"an id that no row of {layout.mapping.qualified}'s {target}s holds"
-                column = layout.mapping.columns[field_]
+                reason = f"an id that no {target} row holds"
                 problems.append(_problem(layout, name, column, reason))
                 break
             values[field_] = referenced
         else:
-            managed_by, owner, protected = entries.get((kind, name), (None, None, False))
-            image = {**default._asdict(), **values}
+            managed_by, owner, protected = entries.get((kind, name), external)
+            image = default | values
             image.update(protected=protected, managed_by=managed_by, owner=owner)
             rows[name] = model(**image)
     return rows

@@ -13,7 +13,7 @@ alone, or of ``protected``, writes only the side table.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,7 +24,7 @@ from reconciler.planning import Action, Change
 from reconciler.storage import Generate
 from reconciler.store.mapped.layout import Layout
 from reconciler.store.mapped.read import Ids
-from reconciler.store.mapped.values import new_uuid, stamp, writer
+from reconciler.store.mapped.values import new_uuid, stamp
 from reconciler.store.tables import reconcile_ownership
 
 CHUNK = 500
@@ -38,13 +38,15 @@ def write_mapped(
     layouts: Mapping[Kind, Layout],
     ids: Ids,
     changes: Sequence[Change],
+    entries: Collection[tuple[Kind, str]] = (),
     orphans: Iterable[tuple[Kind, str]] = (),
     progress: Progress | None = None,
 ) -> int:
     """Write ``changes`` inside the caller's transaction; returns the number of rows written.
 
-    ``ids`` (from the read) gains the ids of the rows created; ``orphans`` are side-table
-    entries whose row is gone, removed with the entries of the rows the plan touches.
+    ``ids`` (from the read) gains the ids of the rows created; ``entries`` are the side table's
+    entries as read, and ``orphans`` those whose row is gone, removed with the entries of the
+    rows the plan touches.
     """
     now = datetime.now(UTC)
     done = 0
@@ -71,21 +73,21 @@ def write_mapped(
         if layout is not None:
             _delete(connection, layout, [change.name for change in deletes])
         report(len(deletes))
-    _write_entries(connection, changes, orphans)
+    _write_entries(connection, changes, entries, orphans)
     return len(changes)
 
 
 def _values(layout: Layout, ids: Ids, row: Row, fields: Iterable[str]) -> dict[str, Any]:
     """Column -> value for ``fields`` of ``row``, converted by the columns' classes."""
     values: dict[str, Any] = {}
+    writes = layout.writes
     for field in fields:
+        _field, column, target, convert = writes[field]
         value = getattr(row, field)
-        target = layout.target(field)
-        if target is not None and value is not None:
-            value = ids[target][value]
-        elif target is None:
-            value = writer(field, layout.column_class(field))(value)
-        values[layout.mapping.columns[field]] = value
+        if target is None:
+            values[column] = convert(value)
+        else:
+            values[column] = None if value is None else ids[target][value]
     return values
 
 
@@ -112,29 +114,35 @@ def _insert(
         return
     surrogate = layout.mapping.id
     made = ids.setdefault(layout.kind, {})
+    fields, stamps = layout.fields, _stamps(layout, now, created=True)
+    uuid_class, uuid_column = None, ""
+    if surrogate is not None and surrogate.generate is Generate.UUID and layout.id is not None:
+        uuid_class, uuid_column = layout.column_class_of(layout.id), surrogate.column
     rows = []
     for change in creates:
         assert change.after is not None
-        row = {layout.mapping.key: change.name, **_values(layout, ids, change.after, layout.fields)}
-        row.update(_stamps(layout, now, created=True))
-        if surrogate is not None and surrogate.generate is Generate.UUID:
-            row[surrogate.column] = made[change.name] = new_uuid(layout.column_class_of(layout.id))  # type: ignore[arg-type]
+        row = {layout.mapping.key: change.name, **_values(layout, ids, change.after, fields)}
+        if uuid_class is not None:
+            row[uuid_column] = made[change.name] = new_uuid(uuid_class)
         rows.append(row)
+    insert = layout.table.insert().values(**stamps)  # one value for every row
     for start in range(0, len(rows), CHUNK * 4):
-        connection.execute(layout.table.insert(), rows[start : start + CHUNK * 4])
+        connection.execute(insert, rows[start : start + CHUNK * 4])
     if surrogate is not None and surrogate.generate is Generate.DATABASE:
         made.update(_read_back(connection, layout, [change.name for change in creates]))
 
 
 def _read_back(connection: sa.Connection, layout: Layout, names: list[str]) -> dict[str, Any]:
-    """The ids the database gave the rows just inserted, re-selected by key."""
+    """The ids the database gave the rows just inserted, re-selected by key: by ``IN`` lists for
+    a few rows, else in one scan of the two columns (200 ``IN`` lists of a fresh MySQL table
+    cost more than reading it whole)."""
     assert layout.id is not None
-    found: dict[str, Any] = {}
-    for start in range(0, len(names), CHUNK):
-        chunk = names[start : start + CHUNK]
-        query = sa.select(layout.key, layout.id).where(layout.key.in_(chunk))
-        found.update({str(name): id_ for name, id_ in connection.execute(query)})
-    return found
+    query = sa.select(layout.key, layout.id)
+    if len(names) > CHUNK:
+        wanted = set(names)
+        return {str(name): id_ for name, id_ in connection.execute(query) if name in wanted}
+    chunk = layout.key.in_(names)
+    return {str(name): id_ for name, id_ in connection.execute(query.where(chunk))}
 
 
 def _update(
@@ -142,6 +150,7 @@ def _update(
 ) -> None:
     """One ``executemany`` per set of columns; only the fields a diff names (``auth`` whole)."""
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    stamps = _stamps(layout, now, created=False)
     for change in updates:
         assert change.after is not None
         fields = dict.fromkeys(d.field.partition(".")[0] for d in change.diff)
@@ -149,13 +158,12 @@ def _update(
         if not stored:  # ownership or protected alone: the side table only
             continue
         values = _values(layout, ids, change.after, stored)
-        values.update(_stamps(layout, now, created=False))
         groups[tuple(sorted(values))].append({**values, layout.mapping.key: change.name})
     for columns, rows in groups.items():
         statement = (
             layout.table.update()
             .where(layout.key == sa.bindparam("_key"))
-            .values({column: sa.bindparam(f"_{column}") for column in columns})
+            .values({column: sa.bindparam(f"_{column}") for column in columns} | stamps)
         )
         key = layout.mapping.key
         connection.execute(
@@ -171,7 +179,10 @@ def _delete(connection: sa.Connection, layout: Layout, names: list[str]) -> None
 
 
 def _write_entries(
-    connection: sa.Connection, changes: Sequence[Change], orphans: Iterable[tuple[Kind, str]]
+    connection: sa.Connection,
+    changes: Sequence[Change],
+    existing: Collection[tuple[Kind, str]],
+    orphans: Iterable[tuple[Kind, str]],
 ) -> None:
     """Replace the side-table entries of every row the plan touches (and of gone rows): an
     entry for each row written that is managed or protected; none for a deleted row."""
@@ -180,7 +191,8 @@ def _write_entries(
     for kind, name in orphans:
         cleared[kind].append(name)
     for change in changes:
-        cleared[change.kind].append(change.name)
+        if (change.kind, change.name) in existing:
+            cleared[change.kind].append(change.name)
         after = change.after
         if after is None or (after.managed_by is None and not after.protected):
             continue

@@ -82,3 +82,20 @@ def test_settings_ignore_must_agree_as_a_whole_in_any_order() -> None:
         ("settings.conflict", "d.yaml"),
         ("settings.conflict", "e.yaml"),
     ]
+
+
+def test_storage_belongs_to_one_file() -> None:
+    storage = "storage:\n  profiles: {table: t, columns: {provider: p, model: m}}\n"
+    first = part("a.yaml", f"version: 1\n{storage}")
+    second = part("b.yaml", f"version: 1\nprofiles: {{}}\n{storage}")
+    document, _sources, problems = merge([first, second])
+    assert document["storage"] == first.document["storage"]
+    (problem,) = problems
+    assert (problem.code, problem.location.file, problem.location.line) == (  # type: ignore[union-attr]
+        "storage.conflict",
+        "b.yaml",
+        3,
+    )
+    assert "a.yaml:2:1" in problem.message
+    alone = merge([first, part("c.yaml", "version: 1\nprofiles: {}\n")])
+    assert alone[0]["storage"] == first.document["storage"] and alone[2] == []

@@ -18,7 +18,7 @@ from reconciler.errors import ConfigError
 from reconciler.planning import Limits
 from reconciler.planning.stale import stale_problems
 from reconciler.render.json import plan_document
-from reconciler.service.planfile import read_plan_file, write_plan_file
+from reconciler.service.planfile import check_saved_config, read_plan_file, write_plan_file
 
 CONFIG = {
     "version": 1,
@@ -169,3 +169,17 @@ def test_a_recorded_limit_that_is_no_count_is_refused(tmp_path: Path, value: Any
     with pytest.raises(ConfigError) as raised:
         read_plan_file(str(file))
     assert [(p.code, p.path) for p in raised.value.problems] == [("plan.schema", "max_deletes")]
+
+
+def test_a_saved_storage_config_leaving_fields_unmapped_has_no_problem() -> None:
+    # A plan file locates every path at one place; that is no field the user wrote.
+    profiles = {"table": "p", "columns": {"provider": "provider", "model": "model"}}
+    config = {
+        "version": 1,
+        "storage": {"profiles": profiles},
+        "profiles": {"quick": {"provider": "openai", "model": "gpt-5-mini", "max_tokens": 9}},
+    }
+    problems = check_saved_config(config, "plan.json").problems
+    assert [(p.code, p.path) for p in problems] == [
+        ("storage.field-not-stored", "config.profiles.quick.max_tokens")
+    ]
