@@ -21,6 +21,7 @@ from reconciler.planning.outside import guard_outside, hold_profiles
 from reconciler.planning.plan import KIND_ORDER, Action, Blocked, Change, Plan
 from reconciler.planning.references import reference_problems_at_plan_time
 from reconciler.planning.seed import seed
+from reconciler.rules import storage_problems
 
 _NO_SOURCES = SourceMap()
 _RECHECKED = frozenset({"ref.unknown-provider", "ref.unknown-connection"})
@@ -43,10 +44,12 @@ def make_plan(
     cascades them, never into another owner's rows), backfills ``provider_connection``, refuses
     deleting protected rows and rows that the application's other tables hold by foreign key
     (warning of what those tables' keys do to the rest), holds the deletes left to ``limits``
-    and checks references against the end state. ``sources`` locates problems in the config
-    files. Pure and O(rows): the same inputs give the same plan.
+    and checks references against the end state; a ``storage`` mapping is held to its rules
+    (DESIGN §14). ``sources`` locates problems in the config files. Pure and O(rows): the same
+    inputs give the same plan.
     """
     draft = Draft(desired, state, force, take_ownership, sources)
+    draft.problems.extend(storage_problems(desired, sources))  # as validate, for the Python API
     seed(draft)
     declare(draft)
     prune(draft)
