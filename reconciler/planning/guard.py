@@ -82,8 +82,8 @@ def guard_providers(draft: Draft, referrers: Referrers) -> None:
 
 def guard_connections(draft: Draft, referrers: Referrers) -> None:
     """Refuse or, with --force, empty (then backfill) the profiles of each connection delete;
-    refuse every one that rows of other tables hold (after backfill took back what it derives,
-    before any profile is emptied)."""
+    refuse every one that rows of other tables hold (once the leaving connections backfill
+    still derives were handed back, before any profile is emptied)."""
     for kind, name in sorted(key for key in draft.deletes if key[0] is Kind.CONNECTION):
         live = sorted(
             profile
@@ -152,6 +152,8 @@ def _foreign(draft: Draft, referrers: list[Referrer]) -> list[Referrer]:
 def _held_leaving_connections(draft: Draft) -> dict[str, list[Referrer]]:
     """The leaving connections that rows of other tables hold, by provider: they will stay."""
     found: dict[str, list[Referrer]] = defaultdict(list)
+    if not draft.state.foreign:
+        return found
     for kind, name in sorted(draft.deletes):
         if kind is Kind.CONNECTION and held_by(draft, kind, name):
             found[draft.state.connections[name].provider].append((kind, name))

@@ -49,12 +49,16 @@ def held_by(draft: Draft, kind: Kind, name: str) -> Held:
 def hold_profiles(draft: Draft) -> None:
     """Refuse the profile deletes that rows of other tables hold, before the guards index who
     references whom: a profile that stays keeps its provider and connection referenced."""
+    if not draft.state.foreign:  # no storage, or no other table references a mapped row
+        return
     _refuse_held(draft, sorted(key for key in draft.deletes if key[0] is Kind.PROFILE))
 
 
 def guard_outside(draft: Draft) -> None:
     """On the deletes that are left: refuse those that rows of other tables hold, and warn of
     what the database does to the rest (``delete.foreign-references``, per table and rule)."""
+    if not draft.state.foreign:
+        return
     _refuse_held(draft, sorted(draft.deletes))
     for kind, name in sorted(draft.deletes):
         followed: Counter[tuple[str, str]] = Counter()
