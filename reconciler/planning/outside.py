@@ -55,8 +55,12 @@ def hold_profiles(draft: Draft) -> None:
 
 
 def guard_outside(draft: Draft) -> None:
-    """On the deletes that are left: refuse those that rows of other tables hold, and warn of
-    what the database does to the rest (``delete.foreign-references``, per table and rule)."""
+    """On the deletes that are left, warn of what the database does to the rows of other
+    tables that reference them (``delete.foreign-references``, per table and rule).
+
+    The guards before refused every delete such rows hold, keeping what it references; one
+    that reached here anyway is refused too, so no plan deletes a held row whatever the steps.
+    """
     if not draft.state.foreign:
         return
     _refuse_held(draft, sorted(draft.deletes))
