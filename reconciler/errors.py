@@ -32,15 +32,25 @@ class Location:
     column: int = 1
 
 
+Detail = tuple[str, str | int]
+"""A key and value a problem carries beside its message: ``("table", "app_usage")``."""
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with the input, located where the user can fix it."""
+    """One thing wrong with the input, located where the user can fix it.
+
+    ``details`` are keys of the problem's JSON beyond the usual ones, in order, for a program
+    to read what the message says (``delete.foreign-references``: ``table``, ``on_delete``,
+    ``rows``); none of them is named like a usual key.
+    """
 
     code: str
     message: str
     level: Level = Level.ERROR
     location: Location | None = None
     path: str = ""
+    details: tuple[Detail, ...] = ()
 
     @property
     def is_error(self) -> bool:
@@ -177,9 +187,10 @@ class SourceMap:
         *,
         level: Level = Level.ERROR,
         key: bool = False,
+        details: tuple[Detail, ...] = (),
     ) -> Problem:
         """A `Problem` at ``path``, located through this map."""
-        return Problem(code, message, level, self.locate(path, key=key), dotted(path))
+        return Problem(code, message, level, self.locate(path, key=key), dotted(path), details)
 
 
 class ReconcileError(Exception):

@@ -91,8 +91,10 @@ def cli() -> None:
 
 
 def show_problems(error: ReconcileError) -> None:
-    """The located problems of a `ConfigError` (a config's, a plan file's) on stderr, before the
-    group prints its one-line message."""
-    if isinstance(error, ConfigError) and error.problems:
+    """The located problems of a `ConfigError` (a config's, a plan file's) or of a storage
+    mapping the database refused (located in the config) on stderr, before the group prints
+    its one-line message."""
+    located = any(problem.location is not None for problem in error.problems)
+    if error.problems and (isinstance(error, ConfigError) or located):
         colour = problems.use_colour(sys.stderr.isatty(), os.environ)
         click.echo(problems.text(error.problems, colour=colour), err=True, nl=False)

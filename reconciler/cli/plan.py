@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from reconciler.cli.app import EXIT_BLOCKED, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, cli
+from reconciler.cli.app import EXIT_BLOCKED, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, cli, show_problems
 from reconciler.cli.options import (
     config_paths_option,
     database_url_option,
@@ -108,6 +108,8 @@ def plan_command(
     except DatabaseError as error:
         if output == "json":  # one document whatever happens (DESIGN section 9)
             click.echo(dumps(unreadable(config, database_url, error).document), nl=False)
+        else:  # a storage mapping the database refused: its problems, located in the config
+            show_problems(error)
         raise
     finally:
         if steps is not None:

@@ -5,6 +5,7 @@ The derivation reads the profile's provider and the effective inference mode, ne
 
 from __future__ import annotations
 
+from reconciler import canonical
 from reconciler.canonical import PLATFORM_PROVIDERS
 from reconciler.errors import shown
 from reconciler.model import (
@@ -21,6 +22,7 @@ from reconciler.planning.draft import Draft
 from reconciler.planning.guard import Referrers
 from reconciler.planning.plan import Blocked, Reason
 from reconciler.planning.rows import managed, with_connection
+from reconciler.storage import stores_kind
 
 
 def derive_connection(provider: Provider, mode: InferenceMode) -> Connection:
@@ -68,6 +70,7 @@ def backfill(draft: Draft) -> None:
     """Give every surviving profile without ``provider_connection`` its derived connection.
 
     Another owner's profiles are left to their own config, which derives under its own mode.
+    When connections are not stored, only a canonical connection (held in code) may be derived.
     """
     empty = [
         profile
@@ -76,6 +79,7 @@ def backfill(draft: Draft) -> None:
     ]
     derived_for: dict[str, Connection | None] = {}
     settled: set[tuple[str, str]] = set()  # (derived connection, provider) known to be usable
+    stored = stores_kind(draft.desired.storage, Kind.CONNECTION)
     for profile in empty:
         provider = profile.provider
         if provider not in derived_for:
@@ -84,15 +88,42 @@ def backfill(draft: Draft) -> None:
         derived = derived_for[provider]
         if derived is None:
             continue  # an unknown provider: the reference check reports it
+        if not stored and not _canonical(derived, profile):
+            _refuse_not_stored(draft, profile, derived)
+            continue
         if not _storable(derived.name):
             _refuse_name(draft, profile, derived)
             continue
-        if (derived.name, provider) not in settled:
+        if stored and (derived.name, provider) not in settled:
             if not _settle(draft, profile, derived):
                 continue  # refused for this profile, with its own blocked entry
             settled.add((derived.name, provider))
         filled = with_connection(profile, derived.name)
         draft.touch(Kind.PROFILE, filled, Reason.BACKFILL)
+
+
+def _canonical(derived: Connection, profile: Profile) -> bool:
+    """Whether ``derived`` is the canonical connection of that name (held in code)."""
+    row = canonical.CONNECTIONS.get(derived.name)
+    return row is not None and row.provider == profile.provider
+
+
+def _refuse_not_stored(draft: Draft, profile: Profile, derived: Connection) -> None:
+    """Connections are not stored (DESIGN §14): backfill cannot create the one it derives."""
+    draft.refuse(
+        Blocked(
+            Kind.PROFILE,
+            profile.name,
+            draft.action(Kind.PROFILE, profile.name),
+            "backfill.conflict",
+            f"profile {profile.name} needs the derived connection {shown(derived.name)}"
+            f" (provider {shown(profile.provider)}), but connections are not stored (the"
+            " storage section maps no table to them), so backfill may derive only a canonical"
+            " one; declare provider_connection for the profile as a canonical connection, or"
+            " map storage.connections",
+            connection=derived.name,
+        )
+    )
 
 
 def _storable(name: str) -> bool:

@@ -3,6 +3,8 @@
 Only references the config does not name are guarded: a config row that names a row this plan
 deletes is a dangling reference, reported by the reference check and untouched by --force.
 --force never deletes nor rewrites another owner's rows: such a referrer keeps the delete refused.
+Nor does it delete a row that rows of the application's other tables hold (DESIGN §14,
+`reconciler.planning.outside`): that row, and what it references, stays.
 No plan deletes a protected row (`guard_protected`), whatever the reason.
 """
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from reconciler.errors import shown
 from reconciler.model import Kind, owner_of
 from reconciler.planning.draft import Draft, is_canonical, table
+from reconciler.planning.outside import held_by, outside_refused, rows_of
 from reconciler.planning.plan import Action, Blocked, Reason
 from reconciler.planning.rows import with_connection
 
@@ -40,17 +43,33 @@ class Referrers:
 
 
 def guard_providers(draft: Draft, referrers: Referrers) -> None:
-    """Refuse or, with --force, cascade each provider delete to its connections and profiles."""
+    """Refuse or, with --force, cascade each provider delete to its connections and profiles.
+
+    A leaving connection that rows of other tables hold stays (`guard_connections` refuses
+    it), so it references its provider like a surviving row; and a cascade into a row they
+    hold does not happen: the provider stays, with all that references it.
+    """
+    leaving = _held_leaving_connections(draft)
     for kind, name in sorted(key for key in draft.deletes if key[0] is Kind.PROVIDER):
+        if _protected(draft, kind, name):
+            continue
         live = [
             (ref_kind, ref_name)
             for ref_kind, ref_name in referrers.of_provider.get(name, ())
             if ref_name in draft.end(ref_kind) and ref_name not in table(draft.desired, ref_kind)
-        ]
-        if not live or _protected(draft, kind, name):
+        ] + leaving.get(name, [])
+        if outside := held_by(draft, kind, name):  # never deleted, with or without --force
+            draft.refuse(outside_refused(kind, name, outside, *_listed(live)))
+            draft.keep(kind, name)
+            continue
+        if not live:
             continue
         if held := _foreign(draft, live):  # --force would not help: say so, with or without it
             draft.refuse(_held(draft, kind, name, held))
+            draft.keep(kind, name)
+            continue
+        if stuck := [ref for ref in live if held_by(draft, *ref)]:  # --force would not help
+            draft.refuse(_held_outside(draft, kind, name, stuck))
             draft.keep(kind, name)
             continue
         if not draft.force:
@@ -62,7 +81,9 @@ def guard_providers(draft: Draft, referrers: Referrers) -> None:
 
 
 def guard_connections(draft: Draft, referrers: Referrers) -> None:
-    """Refuse or, with --force, empty (then backfill) the profiles of each connection delete."""
+    """Refuse or, with --force, empty (then backfill) the profiles of each connection delete;
+    refuse every one that rows of other tables hold (once the leaving connections backfill
+    still derives were handed back, before any profile is emptied)."""
     for kind, name in sorted(key for key in draft.deletes if key[0] is Kind.CONNECTION):
         live = sorted(
             profile
@@ -71,10 +92,14 @@ def guard_connections(draft: Draft, referrers: Referrers) -> None:
             and row.provider_connection == name
             and not draft.declares_connection_of(profile)
         )
-        if not live:
-            continue
         users = [(Kind.PROFILE, profile) for profile in live]
         if _protected(draft, kind, name):
+            continue
+        if outside := held_by(draft, kind, name):  # never deleted, with or without --force
+            draft.refuse(outside_refused(kind, name, outside, *_listed(users)))
+            draft.keep(kind, name)
+            continue
+        if not live:
             continue
         if held := _foreign(draft, users):  # --force would not help: say so, with or without it
             draft.refuse(_held(draft, kind, name, held))
@@ -115,8 +140,42 @@ def _protected(draft: Draft, kind: Kind, name: str) -> bool:
 
 
 def _foreign(draft: Draft, referrers: list[Referrer]) -> list[Referrer]:
-    """The referrers that another owner's config manages: --force never touches them."""
-    return [ref for ref in referrers if draft.foreign(draft.end(ref[0])[ref[1]])]
+    """The referrers that another owner's config manages: --force never touches them (a
+    leaving connection is the config's own)."""
+    return [
+        ref
+        for ref in referrers
+        if (row := draft.end(ref[0]).get(ref[1])) is not None and draft.foreign(row)
+    ]
+
+
+def _held_leaving_connections(draft: Draft) -> dict[str, list[Referrer]]:
+    """The leaving connections that rows of other tables hold, by provider: they will stay."""
+    found: dict[str, list[Referrer]] = defaultdict(list)
+    if not draft.state.foreign:
+        return found
+    for kind, name in sorted(draft.deletes):
+        if kind is Kind.CONNECTION and held_by(draft, kind, name):
+            found[draft.state.connections[name].provider].append((kind, name))
+    return found
+
+
+def _held_outside(draft: Draft, kind: Kind, name: str, stuck: list[Referrer]) -> Blocked:
+    """Refused: --force would have to delete ``stuck``, which rows of other tables hold."""
+    ordered, _words = _listed(stuck)
+    words = ", ".join(f"{k} {n} ({rows_of(held_by(draft, k, n))})" for k, n in ordered[:5])
+    more = f" and {len(ordered) - 5} more" if len(ordered) > 5 else ""
+    return Blocked(
+        kind,
+        name,
+        Action.DELETE,
+        "delete.referenced",
+        f"{kind} {name} left the config but is still referenced by {words}{more}, which rows"
+        " outside the storage mapping reference (ON DELETE RESTRICT or NO ACTION); --force does"
+        " not help: it never deletes a row that rows outside the mapping reference, so they"
+        " must stop referencing it first",
+        referenced_by=ordered,
+    )
 
 
 def _listed(referrers: list[Referrer]) -> tuple[tuple[Referrer, ...], str]:

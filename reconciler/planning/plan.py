@@ -96,9 +96,11 @@ class Blocked:
 
     ``code`` is ``delete.referenced``, ``delete.canonical``, ``delete.protected``,
     ``ownership.conflict``, ``backfill.conflict``, ``backfill.derived-name``, ``delete.limit`` or
-    ``delete.all``; ``referenced_by`` lists the surviving rows that keep a delete refused;
-    ``connection`` is the derived connection name of a ``backfill.*`` entry; ``owner`` the owner
-    of the row an ``ownership.conflict`` refused to take. A plan-level entry (DESIGN §13) refuses
+    ``delete.all``; ``referenced_by`` lists the surviving rows that keep a delete refused, and
+    ``foreign`` the ``(table, rows)`` of the application's other tables whose foreign keys do
+    (DESIGN §14: ``ON DELETE RESTRICT`` or ``NO ACTION``), by table; ``connection`` is the
+    derived connection name of a ``backfill.*`` entry; ``owner`` the owner of the row an
+    ``ownership.conflict`` refused to take. A plan-level entry (DESIGN §13) refuses
     deletes in bulk: ``delete.limit`` has neither ``kind`` nor ``name``, ``delete.all`` no
     ``name``; ``count`` is how many rows it refuses to delete, ``limit`` the ``--max-deletes`` it
     exceeds.
@@ -114,6 +116,7 @@ class Blocked:
     owner: str | None = None
     count: int | None = None
     limit: int | None = None
+    foreign: tuple[tuple[str, int], ...] = ()
 
     @property
     def subject(self) -> str:

@@ -17,9 +17,11 @@ from reconciler.planning.guard import (
     guard_providers,
 )
 from reconciler.planning.limits import NO_LIMITS, Limits, config_rows, guard_limits
+from reconciler.planning.outside import guard_outside, hold_profiles
 from reconciler.planning.plan import KIND_ORDER, Action, Blocked, Change, Plan
 from reconciler.planning.references import reference_problems_at_plan_time
 from reconciler.planning.seed import seed
+from reconciler.rules import storage_problems
 
 _NO_SOURCES = SourceMap()
 _RECHECKED = frozenset({"ref.unknown-provider", "ref.unknown-connection"})
@@ -40,15 +42,19 @@ def make_plan(
     Seeds canonical rows, creates, updates and adopts declared rows (another owner's only with
     ``take_ownership``), prunes the rows the config's owner managed, guards deletes (``force``
     cascades them, never into another owner's rows), backfills ``provider_connection``, refuses
-    deleting protected rows, holds the deletes left to ``limits`` and checks references against
-    the end state. ``sources`` locates problems in the config files. Pure and O(rows): the same
+    deleting protected rows and rows that the application's other tables hold by foreign key
+    (warning of what those tables' keys do to the rest), holds the deletes left to ``limits``
+    and checks references against the end state; a ``storage`` mapping is held to its rules
+    (DESIGN §14). ``sources`` locates problems in the config files. Pure and O(rows): the same
     inputs give the same plan.
     """
     draft = Draft(desired, state, force, take_ownership, sources)
+    draft.problems.extend(storage_problems(desired, sources))  # as validate, for the Python API
     seed(draft)
     declare(draft)
     prune(draft)
     if draft.deletes:
+        hold_profiles(draft)  # before indexing: a profile that stays references its rows
         referrers = Referrers.index(draft)
         guard_providers(draft, referrers)
         hand_back_derived(draft, referrers)
@@ -56,6 +62,8 @@ def make_plan(
     backfill(draft)
     if draft.deletes:  # after every hand-back: a row handed back to backfill is not deleted
         guard_protected(draft)
+    if draft.deletes:  # the deletes that stay: what rows of other tables hold or follow
+        guard_outside(draft)
     if draft.deletes:  # on what is left: a row kept because it is protected is not deleted
         guard_limits(draft, limits, config_rows(state, draft.owner))
     draft.problems.extend(reference_problems_at_plan_time(draft))
@@ -72,9 +80,9 @@ def make_plan(
 def with_config_problems(plan: Plan, config_problems: Iterable[Problem]) -> Plan:
     """``plan`` with the problems of loading its config (tiers 1-3) too, each once.
 
-    A problem is the same when its code, path and location are; the plan's own wins. The
-    offline warnings about unknown names are left out: the plan checked those names against
-    the database, and reports the ones it does not hold as errors.
+    A problem is the same when its code, path, location and details are; the plan's own wins.
+    The offline warnings about unknown names are left out: the plan checked those names
+    against the database, and reports the ones it does not hold as errors.
     """
     unique = {_identity(problem): problem for problem in plan.problems}
     for problem in config_problems:
@@ -84,8 +92,9 @@ def with_config_problems(plan: Plan, config_problems: Iterable[Problem]) -> Plan
     return replace(plan, problems=tuple(sorted(unique.values(), key=_problem_order)))
 
 
-def _identity(problem: Problem) -> tuple[str, str, object]:
-    return (problem.code, problem.path, problem.location)
+def _identity(problem: Problem) -> tuple[str, str, object, object]:
+    """Two warnings on one deleted row differ in their ``details`` (the table) only."""
+    return (problem.code, problem.path, problem.location, problem.details)
 
 
 def _changes(draft: Draft) -> tuple[Change, ...]:

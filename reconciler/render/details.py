@@ -75,6 +75,12 @@ def _misread(text: str) -> bool:
     return True
 
 
+def rows_of(rows: int, table: str) -> str:
+    """``3 rows of app_usage``: rows of another table that keep a delete refused, ``table``
+    already escaped for the output it goes to."""
+    return f"{rows} row{'s' * (rows != 1)} of {table}"
+
+
 def ownership_lines(change: Change) -> list[Detail]:
     """The `ownership_line` of an update that moves its row between owners or ``managed_by``
     values, so that no adoption or hand-back looks like an empty update."""

@@ -57,13 +57,17 @@ def diff_images(change: Change) -> list[dict[str, Any]]:
 
 def blocked_image(blocked: Blocked) -> dict[str, Any]:
     """One blocked entry as plan JSON, its names and message `redacted`; a plan-level entry has
-    ``kind`` and/or ``name`` null (DESIGN §13)."""
+    ``kind`` and/or ``name`` null (DESIGN §13). ``referenced_by`` lists the mapped rows, then
+    ``{"table", "rows"}`` for the rows of other tables (DESIGN §14)."""
     return {
         "kind": None if blocked.kind is None else str(blocked.kind),
         "name": None if blocked.name is None else redacted(blocked.name),
         "action": str(blocked.action),
         "code": blocked.code,
-        "referenced_by": [{"kind": str(k), "name": redacted(n)} for k, n in blocked.referenced_by],
+        "referenced_by": [
+            *({"kind": str(k), "name": redacted(n)} for k, n in blocked.referenced_by),
+            *({"table": redacted(table), "rows": rows} for table, rows in blocked.foreign),
+        ],
         "connection": redacted_data(blocked.connection),
         "owner": redacted_data(blocked.owner),
         "count": blocked.count,

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 from reconciler.planning import Action, Blocked, Change, Reason
 from reconciler.planning.drift import Drift
-from reconciler.render.details import details
+from reconciler.render.details import details, rows_of
 from reconciler.render.drift import applied_at
 from reconciler.render.escape import xml_text
 
@@ -71,6 +71,7 @@ def _blocked_case(blocked: Blocked) -> ET.Element:
     name = f"{blocked.kind} {blocked.name}"
     message = f"{name}: {blocked.action} refused [{blocked.code}]: {blocked.message}"
     referrers = [f"referenced by {kind} {other}" for kind, other in blocked.referenced_by]
+    referrers += [f"referenced by {rows_of(rows, table)}" for table, rows in blocked.foreign]
     case = _case(f"reconcile.drift.{blocked.kind}", name)
     return _failed(case, blocked.code, message, referrers)
 

@@ -22,7 +22,7 @@ from reconciler.model import Kind
 from reconciler.planning import Action, Blocked, Change, Plan
 from reconciler.render import mermaid
 from reconciler.render.budget import Section, fit, size, take
-from reconciler.render.details import SIGNS, Entry, entries
+from reconciler.render.details import SIGNS, Entry, entries, rows_of
 from reconciler.render.escape import fence_for, md_code, md_text
 from reconciler.render.problems import text_line
 from reconciler.render.text import nothing_to_change
@@ -33,7 +33,8 @@ MIN_CHARS = 1_000
 """The least ``--max-chars``: the summary table and the lines that say what was cut take up to
 about 650 characters."""
 REFERRERS_SHOWN = 10
-"""Referrers a blocked entry names before counting the rest (its message names five)."""
+"""Referrers a blocked entry names before counting the rest (its message names five): rows of
+the kinds first, then rows of other tables."""
 
 
 def render_markdown(plan: Plan, *, max_chars: int = MAX_CHARS) -> str:
@@ -105,8 +106,10 @@ def _blocked(plan: Plan, room: int) -> list[Section]:
 
 def _blocked_line(entry: Blocked) -> str:
     refs = [md_code(f"{kind} {name}") for kind, name in entry.referenced_by[:REFERRERS_SHOWN]]
-    if len(entry.referenced_by) > REFERRERS_SHOWN:
-        refs.append(f"and {len(entry.referenced_by) - REFERRERS_SHOWN} more")
+    tables = entry.foreign[: REFERRERS_SHOWN - len(refs)]
+    refs += [rows_of(rows, md_code(table)) for table, rows in tables]
+    if len(entry.referenced_by) + len(entry.foreign) > len(refs):
+        refs.append(f"and {len(entry.referenced_by) + len(entry.foreign) - len(refs)} more")
     by = f" referenced by {', '.join(refs)}" if refs else ""
     if entry.owner is not None:
         by += f" owned by {md_code(entry.owner)}"

@@ -64,10 +64,11 @@ def _count(number: int, noun: str) -> str:
 
 
 def problem_image(problem: Problem) -> dict[str, Any]:
-    """One problem as JSON: ``{file, line, column, path, code, level, message}``, its strings
-    `redacted` (a plan's problems quote database values)."""
+    """One problem as JSON: ``{file, line, column, path, code, level, message}`` and then its
+    ``details`` (``table``, ``on_delete``, ``rows``…), its strings `redacted` (a plan's
+    problems quote database values)."""
     location = problem.location
-    return {
+    image: dict[str, Any] = {
         "file": redacted(location.file) if location else None,
         "line": location.line if location else None,
         "column": location.column if location else None,
@@ -76,6 +77,9 @@ def problem_image(problem: Problem) -> dict[str, Any]:
         "level": str(problem.level),
         "message": redacted(problem.message),
     }
+    for key, value in problem.details:
+        image[key] = redacted(value) if isinstance(value, str) else value
+    return image
 
 
 def validation_json(problems: Iterable[Problem], *, valid: bool) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from reconciler.errors import Problem
 from reconciler.model import Kind
 from reconciler.planning import Action, Blocked, Change, Plan, Reason
-from reconciler.render.details import SIGNS, Detail, Entry, entries
+from reconciler.render.details import SIGNS, Detail, Entry, entries, rows_of
 from reconciler.render.escape import line_start, plain
 from reconciler.render.problems import text_line
 
@@ -137,9 +137,10 @@ def _blocked(blocked: tuple[Blocked, ...], paint: _Paint) -> list[str]:
             paint(f"  ! {plain(entry.subject)}", "blocked") + f": {entry.action}"
             f" refused [{entry.code}]"
         )
-        if entry.referenced_by:
-            refs = ", ".join(f"{kind} {plain(name)}" for kind, name in entry.referenced_by)
-            lines.append(f"      referenced by: {refs}")
+        if entry.referenced_by or entry.foreign:
+            refs = [f"{kind} {plain(name)}" for kind, name in entry.referenced_by]
+            refs += [rows_of(rows, plain(table)) for table, rows in entry.foreign]
+            lines.append(f"      referenced by: {', '.join(refs)}")
         if entry.owner is not None:
             lines.append(f"      owner: {plain(entry.owner)}")
         lines.append(f"      {line_start(entry.message)}")

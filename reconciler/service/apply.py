@@ -168,7 +168,7 @@ def _apply(
     options: ApplyOptions,
     reviewed: Reviewed | None,
 ) -> Applied:
-    rows = row_store(connection, desired.storage)
+    rows = row_store(connection, desired.storage, sources)
     state = rows.read()
     plan = make_plan(
         desired,

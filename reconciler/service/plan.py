@@ -24,7 +24,6 @@ from reconciler.planning import (
 )
 from reconciler.planning.digest import config_digest, state_digest
 from reconciler.render.json import plan_document
-from reconciler.storage import Storage
 from reconciler.store import connected, redact, resolve_url
 from reconciler.store.instance import instance_id
 from reconciler.store.migrate import known_revision
@@ -81,7 +80,7 @@ def plan_config(
         return Planned(plan, plan_document(plan, _context(url, config, None)))
     if progress is not None:
         progress("reading the database")
-    state, instance = _read_only_state(url, config.desired.storage)
+    state, instance = _read_only_state(url, config)
     if progress is not None:
         progress("planning")
     plan = make_plan(
@@ -109,12 +108,13 @@ def unreadable(config: LoadedConfig, database_url: str | None, error: DatabaseEr
     return Planned(plan, plan_document(plan, _context(url, config, None)))
 
 
-def _read_only_state(url: str, storage: Storage | None) -> tuple[DatabaseState, str | None]:
-    """The rows (in the application's tables under ``storage``), and the instance id that
-    names the database in a plan file."""
+def _read_only_state(url: str, config: LoadedConfig) -> tuple[DatabaseState, str | None]:
+    """The rows (in the application's tables under the config's ``storage``), and the
+    instance id that names the database in a plan file."""
+    storage = config.desired.storage
     with connected(url, read_only=True) as connection:
         known_revision(connection, storage)
-        return row_store(connection, storage).read(), instance_id(connection)
+        return row_store(connection, storage, config.sources).read(), instance_id(connection)
 
 
 def _context(

@@ -133,18 +133,30 @@ def _row(kind: Kind, image: Mapping[str, Any]) -> Row | None:
 
 
 def _blocked(image: Mapping[str, Any]) -> Blocked:
-    """The entry an image shows; fields beyond the kind, action and referrers pass as they are."""
+    """The entry an image shows; fields beyond the kind, action and referrers pass as they are.
+    Referrers that name a table are the rows of other tables (``foreign``)."""
+    referrers = image["referenced_by"]
     return Blocked(
         **{
             **image,
             "kind": None if image["kind"] is None else Kind(image["kind"]),
             "action": Action(image["action"]),
-            "referenced_by": tuple((Kind(r["kind"]), r["name"]) for r in image["referenced_by"]),
+            "referenced_by": tuple(
+                (Kind(r["kind"]), r["name"]) for r in referrers if "table" not in r
+            ),
+            "foreign": tuple((r["table"], r["rows"]) for r in referrers if "table" in r),
         }
     )
 
 
+_PROBLEM_KEYS = frozenset({"file", "line", "column", "path", "code", "level", "message"})
+
+
 def _problem(image: Mapping[str, Any]) -> Problem:
+    """The problem an image shows; keys beyond the usual ones are its ``details``, in order."""
     file = image["file"]
     location = None if file is None else Location(file, image["line"] or 1, image["column"] or 1)
-    return Problem(image["code"], image["message"], Level(image["level"]), location, image["path"])
+    details = tuple((key, value) for key, value in image.items() if key not in _PROBLEM_KEYS)
+    return Problem(
+        image["code"], image["message"], Level(image["level"]), location, image["path"], details
+    )

@@ -62,6 +62,16 @@ class Dialect:
     """``DateTime(timezone=True)`` keeps the zone; elsewhere the column holds naive UTC."""
     statement_size_query: str | None
     """SQL giving the most bytes the server accepts in one statement; ``None``: no such bound."""
+    schemas: bool
+    """Tables may live in another schema (PostgreSQL) or database (MySQL) than the connection's;
+    SQLite has none (attached databases are not supported)."""
+    integer_bits: int
+    """The bits a plain ``INTEGER`` column holds: SQLite's integers are all 64-bit."""
+    delete_rules_sql: str | None
+    """SQL listing the ``ON DELETE`` rule of every foreign key of a schema (``:schema``, NULL:
+    the connection's own) as rows ``(table, key, position, column, rule)``, where SQLAlchemy's
+    reflection leaves rules out (SQLite's inline ``REFERENCES``, MySQL's default ``RESTRICT``);
+    ``None``: reflection reports every rule but ``NO ACTION``."""
 
 
 SQLITE = Dialect(
@@ -80,6 +90,12 @@ SQLITE = Dialect(
     array_parameters=False,
     stores_time_zone=False,
     statement_size_query=None,
+    schemas=False,
+    integer_bits=64,
+    delete_rules_sql=(
+        'SELECT m.name, p.id, p.seq, p."from", p.on_delete FROM sqlite_master AS m'
+        " JOIN pragma_foreign_key_list(m.name) AS p WHERE m.type = 'table'"
+    ),
 )
 
 POSTGRESQL = Dialect(
@@ -97,6 +113,9 @@ POSTGRESQL = Dialect(
     array_parameters=True,
     stores_time_zone=True,
     statement_size_query=None,
+    schemas=True,
+    integer_bits=32,
+    delete_rules_sql=None,
 )
 
 MYSQL = Dialect(
@@ -115,6 +134,17 @@ MYSQL = Dialect(
     stores_time_zone=False,
     # Statements over max_allowed_packet are refused (16 MiB by default on MariaDB).
     statement_size_query="SELECT @@max_allowed_packet",
+    schemas=True,
+    integer_bits=32,
+    delete_rules_sql=(
+        "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION, k.COLUMN_NAME, r.DELETE_RULE"
+        " FROM information_schema.KEY_COLUMN_USAGE AS k"
+        " JOIN information_schema.REFERENTIAL_CONSTRAINTS AS r"
+        " ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME"
+        " AND r.TABLE_NAME = k.TABLE_NAME"
+        " WHERE k.TABLE_SCHEMA = COALESCE(:schema, DATABASE())"
+        " AND k.REFERENCED_TABLE_NAME IS NOT NULL"
+    ),
 )
 
 MARIADB = dataclasses.replace(MYSQL, name="mariadb", driver="mariadb+pymysql")

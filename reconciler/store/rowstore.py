@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import URL, Connection
 
-from reconciler.errors import DatabaseError, Problem
+from reconciler.errors import DatabaseError, Problem, SourceMap
 from reconciler.model import DatabaseState, Kind
 from reconciler.planning import Change
 from reconciler.storage import Storage
 from reconciler.store.failures import redact, translated
 from reconciler.store.mapped.layout import Layout, layouts
 from reconciler.store.mapped.read import MappedState, read_mapped
-from reconciler.store.mapped.reflect import reflect_storage
+from reconciler.store.mapped.reflect import located, reflect_storage
 from reconciler.store.read import read_state, unreadable_error
 
 if TYPE_CHECKING:
@@ -44,9 +44,10 @@ class MappedStore(RowStore):
     """The application's tables of a ``storage`` mapping, checked against the live schema
     before anything is read; ``managed_by``, ``owner`` and ``protected`` in the side table."""
 
-    def __init__(self, connection: Connection, storage: Storage) -> None:
+    def __init__(self, connection: Connection, storage: Storage, sources: SourceMap) -> None:
         super().__init__(connection)
         self.storage = storage
+        self.sources = sources
         self._read: MappedState | None = None
         self._layouts: dict[Kind, Layout] = {}
 
@@ -55,7 +56,7 @@ class MappedStore(RowStore):
         with translated(url):
             reflected = reflect_storage(self.connection, self.storage)
             if reflected.problems:
-                raise mapping_error(url, reflected.problems)
+                raise mapping_error(url, located(reflected.problems, self.sources))
             self._layouts = layouts(self.storage, reflected.tables)
             read, problems = read_mapped(self.connection, self._layouts, reflected.foreign_keys)
         if problems:
@@ -92,6 +93,12 @@ def mapping_error(url: URL, problems: Sequence[Problem]) -> DatabaseError:
     )
 
 
-def row_store(connection: Connection, storage: Storage | None) -> RowStore:
-    """How ``connection``'s database keeps the rows: own tables without ``storage``."""
-    return RowStore(connection) if storage is None else MappedStore(connection, storage)
+def row_store(
+    connection: Connection, storage: Storage | None, sources: SourceMap | None = None
+) -> RowStore:
+    """How ``connection``'s database keeps the rows: own tables without ``storage``. A mapping
+    that does not fit the live schema is refused with its problems placed by ``sources`` (the
+    config's)."""
+    if storage is None:
+        return RowStore(connection)
+    return MappedStore(connection, storage, sources or SourceMap())

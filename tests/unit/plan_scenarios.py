@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from plan_values import ALLOW_EMPTY, BACKFILL, CONFIG, SEED, config, conn, db, prof, prov
 
 from reconciler.errors import Location, SourceMap
-from reconciler.model import DatabaseState, Kind
+from reconciler.model import DatabaseState, ForeignRows, Kind
 from reconciler.planning import Limits, Plan, PlanContext, make_plan
 from reconciler.planning.digest import state_digest
 
@@ -168,6 +170,32 @@ def dangling() -> tuple[Plan, DatabaseState]:
     return make_plan(desired, state, sources=sources), state
 
 
+def outside() -> tuple[Plan, DatabaseState]:
+    """Rows of the application's other tables (DESIGN §14): a provider they hold (RESTRICT),
+    a connection they would hold in a forced cascade, and deletes the database follows up with
+    CASCADE and SET NULL."""
+    state = db(
+        prov("old-eu", by=CONFIG),
+        prov("p", by=CONFIG),
+        conn("c", "p"),
+        prov("gone", by=CONFIG),
+        prof("legacy", "gone", by=CONFIG),
+        prof("kept", "openai", "openai-managed", CONFIG),
+    )
+    foreign = {
+        (Kind.PROVIDER, "old-eu"): (
+            ForeignRows("app_usage", "RESTRICT", 3),
+            ForeignRows("billing.invoices", "NO ACTION", 1),
+        ),
+        (Kind.CONNECTION, "c"): (ForeignRows("app_usage", "RESTRICT", 2),),
+        (Kind.PROVIDER, "gone"): (ForeignRows("app_usage", "SET NULL", 2),),
+        (Kind.PROFILE, "legacy"): (ForeignRows("app_log", "CASCADE", 12),),
+    }
+    state = replace(state, foreign=foreign)
+    desired = config(prof("kept", "openai", "openai-managed"))
+    return make_plan(desired, state, force=True), state
+
+
 SCENARIOS = {
     "mixed": mixed,
     "forced": forced,
@@ -179,6 +207,7 @@ SCENARIOS = {
     "alike": alike,
     "prompts": prompts,
     "dangling": dangling,
+    "outside": outside,
 }
 
 

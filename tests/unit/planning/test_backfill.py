@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from plan_values import (
     ALLOW_EMPTY,
@@ -15,8 +17,9 @@ from plan_values import (
     prov,
 )
 
-from reconciler.model import Auth, Connection, InferenceMode, Kind, ManagedBy
+from reconciler.model import Auth, Connection, InferenceMode, Kind, ManagedBy, Row
 from reconciler.planning import Action, derive_connection, make_plan
+from reconciler.storage import Storage, TableMapping
 
 MANAGED, YOUR_OWN = InferenceMode.MANAGED, InferenceMode.YOUR_OWN
 
@@ -236,4 +239,72 @@ def test_another_owners_profile_is_left_to_its_own_config() -> None:
     assert brief(plan) == [
         ("create", "connection", "openai-personal", "backfill"),
         ("update", "profile", "ext", "backfill"),
+    ]
+
+
+# --- connections not stored (DESIGN §14): backfill derives only the canonical ones ------------
+
+PROVIDERS_AND_PROFILES = Storage(
+    providers=TableMapping("ai_providers", columns={"type": "type", "base_url": "base_url"}),
+    profiles=TableMapping(
+        "ai_profiles",
+        columns={"provider": "provider", "model": "model", "provider_connection": "connection"},
+    ),
+)
+"""Providers and profiles in the application's tables; connections are not stored."""
+
+
+@pytest.mark.parametrize(
+    ("provider", "mode", "derived"),
+    [
+        ("ollama", None, "ollama-local"),
+        ("anthropic", "managed", "anthropic-managed"),
+        ("openai", "managed", "openai-managed"),
+    ],
+)
+def test_without_stored_connections_a_canonical_derivation_is_used(
+    provider: str, mode: str | None, derived: str
+) -> None:
+    desired = replace(config(prof("a", provider), mode=mode), storage=PROVIDERS_AND_PROFILES)
+    plan = make_plan(desired, db())
+    assert plan.blocked == ()
+    assert brief(plan) == [("create", "profile", "a", "declared")]
+    assert change(plan, "profile", "a").after.provider_connection == derived  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("rows", "mode", "derived"),
+    [
+        ((prof("a", "openai", by=CONFIG),), None, "openai-personal"),
+        ((prof("a", "anthropic", by=CONFIG),), "your-own", "anthropic-personal"),
+        ((prov("gpu", "ollama", by=CONFIG), prof("a", "gpu", by=CONFIG)), None, "gpu-local"),
+    ],
+)
+def test_without_stored_connections_any_other_derivation_is_a_conflict(
+    rows: tuple[Row, ...], mode: str | None, derived: str
+) -> None:
+    declared = [row._replace(managed_by=None) for row in rows]
+    desired = replace(config(*declared, mode=mode), storage=PROVIDERS_AND_PROFILES)
+    for force in (False, True):
+        plan = make_plan(desired, db(*rows), force=force)
+        assert [(b.kind, b.name, b.action, b.code, b.connection) for b in plan.blocked] == [
+            (Kind.PROFILE, "a", Action.UPDATE, "backfill.conflict", derived)
+        ]
+        assert "connections are not stored" in plan.blocked[0].message
+        assert plan.changes == ()  # no connection is created where none can be stored
+
+
+def test_with_stored_connections_the_same_derivation_creates_the_connection() -> None:
+    storage = replace(
+        PROVIDERS_AND_PROFILES,
+        connections=TableMapping(
+            "ai_connections", columns={"provider": "provider", "auth": "auth"}
+        ),
+    )
+    desired = replace(config(prof("a", "openai")), storage=storage)
+    plan = make_plan(desired, db())
+    assert plan.blocked == ()
+    assert brief(plan) == [
+        ("create", "connection", "openai-personal", "backfill"),
+        ("create", "profile", "a", "declared"),
     ]

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from plan_values import CONFIG, config, conn, db, prof, prov
 
-from reconciler.errors import Level, Location, Problem
+from reconciler.errors import Level, Location, Problem, SourceMap
 from reconciler.model import Kind, Settings
 from reconciler.planning import (
     Action,
@@ -18,6 +20,8 @@ from reconciler.planning import (
 )
 from reconciler.planning.outcome import applied
 from reconciler.render.text import render_text
+from reconciler.rules import check
+from reconciler.storage import Storage, TableMapping
 
 
 def test_the_summary_is_derived_from_the_changes() -> None:
@@ -101,3 +105,30 @@ def test_a_blocked_plan_without_changes_does_not_claim_the_database_matches() ->
     text = render_text(plan)
     assert "matches the config" not in text
     assert text.startswith("No changes can be applied: the plan is blocked")
+
+
+def test_a_desired_state_built_in_code_is_held_to_the_storage_rules() -> None:
+    """The Python API may skip validate: the plan reports what validate would, once."""
+    storage = Storage(profiles=TableMapping("ai_profiles", columns={"provider": "p", "model": "m"}))
+    desired = replace(
+        config(conn("mine", "openai"), prof("a", "openai", "openai-managed", label="x")),
+        storage=storage,
+    )
+    plan = make_plan(desired, db())
+    found = [(p.code, p.path, p.level) for p in plan.problems]
+    assert found == [
+        ("storage.not-stored", "connections.mine", "error"),
+        ("storage.field-not-stored", "profiles.a.label", "error"),
+        ("storage.field-not-stored", "profiles.a.provider_connection", "error"),
+    ]
+    assert plan.has_errors
+    merged = with_config_problems(plan, list(check(desired, SourceMap())))
+    assert merged.problems == plan.problems
+
+
+def test_problems_alike_but_for_their_details_are_all_kept() -> None:
+    """Two warnings on one deleted row differ only in the table they name."""
+    first = Problem("delete.foreign-references", "a", Level.WARNING, None, "profiles.x")
+    second = replace(first, message="b", details=(("table", "t2"),))
+    plan = Plan(Settings(), problems=(replace(first, details=(("table", "t1"),)), second))
+    assert len(with_config_problems(plan, []).problems) == 2

@@ -142,3 +142,26 @@ def test_who_manages_the_row_is_compared_too() -> None:
         "profile quick: who manages it changed since the plan was made:"
         " {managed_by: null, owner: null} -> {managed_by: config, owner: team-b}"
     ]
+
+
+def test_more_rows_of_another_table_holding_a_delete_make_the_plan_stale() -> None:
+    """The reviewed plan refused deleting provider old-eu for 3 rows of app_usage; under the
+    lock there are 4 (or none): what the reviewer approved no longer holds."""
+
+    def held(rows: int) -> dict[str, Any]:
+        return {
+            "kind": "provider",
+            "name": "old-eu",
+            "action": "delete",
+            "code": "delete.referenced",
+            "referenced_by": [{"table": "app_usage", "rows": rows}],
+            "message": "held",
+        }
+
+    assert stale_problems(_plan(blocked=(held(3),)), _plan(blocked=(held(3),))) == ()
+    assert _messages(_plan(blocked=(held(3),)), _plan(blocked=(held(4),))) == [
+        "provider old-eu: delete is still blocked (delete.referenced), for other reasons now"
+    ]
+    assert _messages(_plan(blocked=(held(3),)), _plan()) == [
+        "provider old-eu: delete was blocked (delete.referenced) in the reviewed plan, no longer is"
+    ]

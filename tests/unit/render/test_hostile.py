@@ -130,8 +130,18 @@ def plans(draw: st.DrawFn) -> Plan:
             text[4],
         ),
         Blocked(Kind.PROFILE, text[0], Action.UPDATE, "ownership.conflict", text[2], owner=text[3]),
+        Blocked(
+            Kind.PROVIDER,
+            text[8],
+            Action.DELETE,
+            "delete.referenced",
+            text[9],
+            ((Kind.CONNECTION, text[10]),),
+            foreign=((text[11], 3), (text[4], 1)),
+        ),
     )
-    return Plan(Settings(), changes, blocked, (draw(problems()),), force=draw(st.booleans()))
+    found = (draw(problems()), draw(foreign_warnings()))
+    return Plan(Settings(), changes, blocked, found, force=draw(st.booleans()))
 
 
 @st.composite
@@ -141,6 +151,17 @@ def problems(draw: st.DrawFn) -> Problem:
     location = draw(st.none() | st.builds(Location, HOSTILE, st.integers(1, 9), st.integers(1, 9)))
     code = draw(st.sampled_from(["schema.pattern", "canonical.drift", "ref.unknown-provider"]))
     return Problem(code, draw(HOSTILE), level, location, draw(HOSTILE))
+
+
+@st.composite
+def foreign_warnings(draw: st.DrawFn) -> Problem:
+    """A ``delete.foreign-references`` warning naming a hostile table of the application's."""
+    table = draw(HOSTILE)
+    details = (("table", table), ("on_delete", "CASCADE"), ("rows", draw(st.integers(1, 9))))
+    message = f"deleting provider {draw(HOSTILE)}: the database will delete rows of {table}"
+    return Problem(
+        "delete.foreign-references", message, Level.WARNING, None, draw(HOSTILE), details
+    )
 
 
 @st.composite
@@ -156,7 +177,7 @@ def big_plans(draw: st.DrawFn) -> Plan:
     for index in range(alike):
         changes += [change._replace(name=f"alike{index}") for change in updates]
     blocked = plan.blocked * draw(st.integers(0, 60))
-    found = tuple(draw(st.lists(problems(), max_size=40)))
+    found = tuple(draw(st.lists(problems() | foreign_warnings(), max_size=40)))
     return Plan(Settings(), tuple(changes), blocked, found, force=plan.force)
 
 
@@ -212,6 +233,8 @@ def test_json_is_one_document_without_raw_controls_or_secrets(plan: Plan) -> Non
     assert SECRET not in output
     document = json.loads(output)
     assert len(document["changes"]) == len(plan.changes)
+    assert any("table" in referrer for b in document["blocked"] for referrer in b["referenced_by"])
+    assert any("table" in problem for problem in document["problems"])
     assert SECRET not in json.dumps(journal_document(plan, CONTEXT))
 
 
@@ -250,7 +273,7 @@ def test_prometheus_labels_read_back_as_shown_whatever_the_database(
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(problems(), max_size=4))
+@given(st.lists(problems() | foreign_warnings(), max_size=4))
 def test_problem_formats_stay_framed(listed: list[Problem]) -> None:
     text = render_problems.text(listed)
     assert_no_forged_command(text)

@@ -5,7 +5,7 @@ import json
 import jsonschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from plan_scenarios import context, guarded, mixed, shared
+from plan_scenarios import context, guarded, mixed, outside, shared
 from plan_worlds import shuffled, worlds
 
 from reconciler.model import DatabaseState, DesiredState
@@ -110,3 +110,55 @@ def test_blocked_entries_carry_the_owner_of_an_ownership_conflict() -> None:
         ("old", "delete.referenced", None),
         ("keeper", "delete.protected", None),
     ]
+
+
+def test_rows_of_other_tables_are_referrers_and_warnings_carry_their_table() -> None:
+    plan, state = outside()
+    document = json.loads(render_json(plan, context(state)))
+    VALIDATOR.validate(document)
+    assert [(b["name"], b["referenced_by"]) for b in document["blocked"]] == [
+        ("old-eu", [{"table": "app_usage", "rows": 3}, {"table": "billing.invoices", "rows": 1}]),
+        ("p", [{"kind": "connection", "name": "c"}]),
+    ]
+    assert [
+        {k: v for k, v in p.items() if k not in ("file", "line", "column", "message")}
+        for p in document["problems"]
+    ] == [
+        {
+            "path": "profiles.legacy",
+            "code": "delete.foreign-references",
+            "level": "warning",
+            "table": "app_log",
+            "on_delete": "CASCADE",
+            "rows": 12,
+        },
+        {
+            "path": "providers.gone",
+            "code": "delete.foreign-references",
+            "level": "warning",
+            "table": "app_usage",
+            "on_delete": "SET NULL",
+            "rows": 2,
+        },
+    ]
+    assert list(document["problems"][0])[:7] == [
+        "file",
+        "line",
+        "column",
+        "path",
+        "code",
+        "level",
+        "message",
+    ]
+
+
+def test_the_schema_refuses_a_referrer_that_is_neither_a_row_nor_a_table() -> None:
+    plan, state = outside()
+    document = json.loads(render_json(plan, context(state)))
+    document["blocked"][0]["referenced_by"].append({"table": "t", "kind": "profile", "rows": 1})
+    assert not VALIDATOR.is_valid(document)
+    document["blocked"][0]["referenced_by"][-1] = {"table": "t", "rows": -1}
+    assert not VALIDATOR.is_valid(document)
+    document["blocked"][0]["referenced_by"].pop()
+    document["problems"][0]["rows"] = "many"
+    assert not VALIDATOR.is_valid(document)

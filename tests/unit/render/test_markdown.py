@@ -330,15 +330,24 @@ def hostile_plan() -> Plan:
         "delete.referenced",
         f"</details>\n\n# Approved by security team {SECRET}",
         ((Kind.PROFILE, HOSTILE),),
+        foreign=((HOSTILE, 3),),
     )
     problem = Problem("x.y", f"```\n{HOSTILE}", Level.ERROR, Location(HOSTILE, 1, 2), HOSTILE)
+    warned = Problem(
+        "delete.foreign-references",
+        f"deleting provider x: the database will delete 2 rows of {HOSTILE} with it",
+        Level.WARNING,
+        None,
+        HOSTILE,
+        (("table", HOSTILE), ("on_delete", "CASCADE"), ("rows", 2)),
+    )
     profile = Profile(HOSTILE, "eu", HOSTILE, label=HOSTILE, system_prompt=f"```\n{HOSTILE}\n````")
     return plan_of(
         create(profile),
         update(BOT, BOT._replace(model=HOSTILE)),
         delete(Provider(HOSTILE, "openai")),
         blocked=(blocked,),
-        problems=(problem,),
+        problems=(problem, warned),
     )
 
 
@@ -486,6 +495,34 @@ def test_the_table_always_stays() -> None:
     state = db(*[prof(f"p{i}", by=CONFIG) for i in range(3_000)])
     markdown = render_markdown(make_plan(config(), state), max_chars=MIN_CHARS)
     assert "| **Total** | **0** | **0** | **3000** |" in markdown
+
+
+def test_a_blocked_entry_names_the_rows_of_other_tables_after_the_rows_it_maps() -> None:
+    held = Blocked(
+        Kind.PROVIDER,
+        "old-eu",
+        Action.DELETE,
+        "delete.referenced",
+        "held",
+        ((Kind.CONNECTION, "c"),),
+        foreign=(("app_usage", 3), ("a`|b", 1)),
+    )
+    (line,) = section(render_markdown(plan_of(blocked=(held,))), "#### :no_entry: Blocked")
+    assert line == (
+        "- `provider old-eu` (delete) `delete.referenced` referenced by `connection c`,"
+        " 3 rows of `app_usage`, 1 row of ``a`|b``: held"
+    )
+
+
+def test_the_referrers_shown_count_the_rows_of_other_tables_too() -> None:
+    referrers = tuple((Kind.PROFILE, f"bot{i}") for i in range(8))
+    tables = tuple((f"t{i}", 1) for i in range(4))
+    blocked = Blocked(
+        Kind.CONNECTION, "c", Action.DELETE, "delete.referenced", "m", referrers, foreign=tables
+    )
+    markdown = render_markdown(Plan(config().settings, blocked=(blocked,)))
+    assert "`profile bot7`, 1 row of `t0`, 1 row of `t1`, and 2 more: m" in markdown
+    assert "`t2`" not in markdown
 
 
 def test_a_blocked_entry_names_ten_referrers_and_counts_the_rest() -> None:

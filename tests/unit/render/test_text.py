@@ -335,6 +335,42 @@ def test_a_blocked_entry_without_referrers_has_no_referenced_by_line() -> None:
     assert "referenced by" not in text
 
 
+def test_a_blocked_entry_names_the_rows_of_other_tables_that_reference_it() -> None:
+    held = Blocked(
+        Kind.PROVIDER,
+        "old-eu",
+        Action.DELETE,
+        "delete.referenced",
+        "provider old-eu is still referenced by 3 rows of app_usage",
+        ((Kind.CONNECTION, "c"),),
+        foreign=(("app_usage", 3), ("audit\x1b[2J\n::error::x", 1)),
+    )
+    lines = render_text(plan_of(blocked=(held,))).splitlines()
+    assert lines[4] == (
+        "      referenced by: connection c, 3 rows of app_usage,"
+        " 1 row of audit\\x1b[2J\\n::error::x"
+    )
+    assert_terminal_safe("\n".join(lines))
+    assert_no_forged_command("\n".join(lines))
+
+
+def test_a_foreign_references_warning_shows_its_table_rule_and_count() -> None:
+    warned = Problem(
+        "delete.foreign-references",
+        "deleting provider gone: the database will set the key to NULL in 2 rows of app_usage"
+        " (ON DELETE SET NULL)",
+        Level.WARNING,
+        None,
+        "providers.gone",
+        (("table", "app_usage"), ("on_delete", "SET NULL"), ("rows", 2)),
+    )
+    text = render_text(plan_of(problems=(warned,)))
+    assert (
+        "  -: warning [delete.foreign-references] deleting provider gone: the database will set"
+        " the key to NULL in 2 rows of app_usage (ON DELETE SET NULL) (at providers.gone)\n"
+    ) in text
+
+
 def test_blocked_entries_beyond_the_list_limit_are_counted() -> None:
     blocked = tuple(referenced(f"c{i:03}", "bot") for i in range(LIST_LIMIT + 3))
     lines = render_text(plan_of(blocked=blocked)).splitlines()
