@@ -44,7 +44,6 @@ from reconciler.planning.stale import stale_problems
 from reconciler.render.escape import plain
 from reconciler.render.history import journal_document
 from reconciler.render.json import plan_document, summary_image
-from reconciler.rules import storage_problems
 from reconciler.service.planfile import SavedPlan, check_saved_config, in_config
 from reconciler.store import (
     connected,
@@ -129,35 +128,16 @@ def apply_plan(
 
     Without ``reviewed`` the plan made under the lock is applied as it is (``apply --yes``). With
     it, that plan must equal the reviewed one or nothing is written (`StaleError`). A plan with
-    errors raises `ConfigError`, and so does, before any connection, a ``desired.storage`` that
-    cannot hold ``desired`` (``storage.not-stored``, ``storage.field-not-stored``,
-    ``storage.reference``, as `load_config` reports them); a blocked plan raises `BlockedError`;
-    a lock wait beyond ``options.lock_timeout`` raises `LockTimeout`; a database failure
-    `DatabaseError`.
+    errors raises `ConfigError`, a blocked one `BlockedError`; a lock wait beyond
+    ``options.lock_timeout`` raises `LockTimeout`; a database failure `DatabaseError`.
     """
     options = options or ApplyOptions()
     options = replace(options, actor=actor_name(options.actor))  # refused before any connection
-    _require_storable(desired, sources or SourceMap())
     with owned_engine(engine) as owned, translated(owned.url):
         with locked_transaction(owned, options.lock_timeout) as connection:
             upgrade(connection, storage=desired.storage)
         with locked_transaction(owned, options.lock_timeout) as connection:
             return _apply(connection, desired, config_digest, sources, options, reviewed)
-
-
-def _require_storable(desired: DesiredState, sources: SourceMap) -> None:
-    """Refuse, before any connection, what ``desired.storage`` cannot hold: a `DesiredState`
-    built in code has not been through the config's rules, and a row of a kind not stored or a
-    field without a column would be planned on every apply and never written."""
-    if desired.storage is None:
-        return
-    errors = [problem for problem in storage_problems(desired, sources) if problem.is_error]
-    if errors:
-        raise ConfigError(
-            f"the desired state has {len(errors)} error(s) against its storage mapping;"
-            " nothing was applied",
-            errors,
-        )
 
 
 def _apply(

@@ -14,19 +14,7 @@ from app_schemas import APP_TABLES, EPOCH
 from app_tables import BOOKKEEPING, names, table_names
 
 import reconciler
-from reconciler import (
-    Storage,
-    TableMapping,
-    TimeFormat,
-    Timestamps,
-    apply_plan,
-    canonical,
-    load_config,
-    plan_config,
-)
-from reconciler.errors import ConfigError
-from reconciler.model import DesiredState, Profile, Provider
-from reconciler.planning.digest import digest
+from reconciler import canonical, load_config, plan_config
 from tests.acceptance.database_snapshot import journal, snapshot
 from tests.acceptance.test_cli_plan import CONFIG, write_config
 
@@ -127,30 +115,3 @@ def test_plan_config_does_not_open_the_database_for_an_invalid_config(tmp_path: 
 def test_the_plan_api_is_public(name: str) -> None:
     assert name in reconciler.__all__
     assert getattr(reconciler, name) is not None
-
-
-def test_apply_plan_refuses_a_desired_state_its_storage_cannot_hold(
-    app_database: Callable[[str], str],
-) -> None:
-    """A `DesiredState` built in code has not been through the config's rules: a row of a kind
-    the mapping does not store, or a field it has no column for, would never converge."""
-    url = app_database(EPOCH)
-    storage = Storage(
-        profiles=TableMapping(
-            "model_profiles",
-            columns={"provider": "provider", "model": "model"},
-            timestamps=Timestamps("created_at", "updated_at", TimeFormat.EPOCH_MILLISECONDS),
-        )
-    )
-    desired = DesiredState(
-        providers={"eu": Provider("eu", "anthropic")},
-        profiles={"p": Profile("p", "openai", "m", label="x")},
-        storage=storage,
-    )
-    with pytest.raises(ConfigError) as raised:
-        apply_plan(url, desired, config_digest=digest({"app": "test"}))
-    assert [(p.code, p.path) for p in raised.value.problems] == [
-        ("storage.not-stored", "providers.eu"),
-        ("storage.field-not-stored", "profiles.p.label"),
-    ]
-    assert table_names(url) == set(APP_TABLES[EPOCH])  # refused before any connection
