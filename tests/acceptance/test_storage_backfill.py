@@ -3,10 +3,10 @@ connections, else ``backfill.conflict``; never a connection no table holds."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from app_schemas import EPOCH
 from app_tables import reconcile
 from database_snapshot import journal
@@ -23,11 +23,6 @@ profiles:
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="planning does not know storage yet: it derives openai-personal, a connection no"
-    " table holds (the mapped writer now refuses it: UnstoredChange)",
-)
 def test_a_derived_connection_that_is_not_canonical_is_a_backfill_conflict(
     app_database: Callable[[str], str], tmp_path: Path
 ) -> None:
@@ -36,5 +31,10 @@ def test_a_derived_connection_that_is_not_canonical_is_a_backfill_conflict(
     config.write_text(PROFILES_ONLY, encoding="utf-8")
     result = reconcile("apply", "-f", str(config), "--yes", "--database-url", url)
     assert result.exit_code == 3, result.output
-    assert "backfill.conflict" in result.output
+    assert "backfill may derive only a canonical one" in result.output
     assert journal(url) == []
+    planned = reconcile("plan", "-f", str(config), "--database-url", url, "--format", "json")
+    assert planned.exit_code == 3, planned.output
+    document = json.loads(planned.stdout)
+    assert [(b["name"], b["code"]) for b in document["blocked"]] == [("quick", "backfill.conflict")]
+    assert all(change["kind"] != "connection" for change in document["changes"])
